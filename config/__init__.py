@@ -1,1 +1,39 @@
+"""tailor's settings: a validated pydantic model loaded from defaults, a user file, TAILOR_* variables and flags."""
 
+from __future__ import annotations
+
+from config._loading import ENV_ALIASES, LoadedSettings, default_settings, load_settings
+from config._profiles import STAGE_NAMES, LatencyProfile, available_profiles, load_profile
+from config.settings import (
+    BatchSettings,
+    CacheSettings,
+    HistorySettings,
+    LimitsSettings,
+    ModelPrice,
+    OpenAISettings,
+    ProviderSettings,
+    Settings,
+    SimulatedSettings,
+    TailoringSettings,
+)
+
+__all__ = [
+    "ENV_ALIASES",
+    "STAGE_NAMES",
+    "BatchSettings",
+    "CacheSettings",
+    "HistorySettings",
+    "LatencyProfile",
+    "LimitsSettings",
+    "LoadedSettings",
+    "ModelPrice",
+    "OpenAISettings",
+    "ProviderSettings",
+    "Settings",
+    "SimulatedSettings",
+    "TailoringSettings",
+    "available_profiles",
+    "default_settings",
+    "load_profile",
+    "load_settings",
+]

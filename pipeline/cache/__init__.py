@@ -1,1 +1,34 @@
+"""Two-tier cache: L1 in-process LRU + TTL over L2 diskcache, with step memoization.
 
+    cache = TieredCache("~/.cache/tailor")          # L1 + L2 (folder created 0o700)
+    value, status = await cache.get_or_compute(key, compute, namespace="ats", ttl=3600, tags=["job:..."])
+    cache.invalidate("job:...")                     # every entry with the tag, both tiers
+    cache.stats().to_dict()                         # per tier and namespace
+    memo = StepMemo(cache, fingerprint)             # the engine's StepCache
+"""
+
+from __future__ import annotations
+
+from pipeline.cache._entry import Entry, Lookup, Status
+from pipeline.cache._stats import CacheStats, Counts, TierStats
+from pipeline.cache._tier import Stored, Tier
+from pipeline.cache.keys import ContentHasher, content_hash, tag_for
+from pipeline.cache.memo import StepMemo
+from pipeline.cache.tiered import TTL, TieredCache
+
+__all__ = [
+    "TTL",
+    "CacheStats",
+    "ContentHasher",
+    "Counts",
+    "Entry",
+    "Lookup",
+    "Status",
+    "StepMemo",
+    "Stored",
+    "Tier",
+    "TierStats",
+    "TieredCache",
+    "content_hash",
+    "tag_for",
+]

@@ -1,0 +1,27 @@
+"""Turn expected failures into one line on stderr and the documented exit code."""
+
+from __future__ import annotations
+
+import sys
+from typing import Any, Callable
+
+import typer
+
+from pipeline.errors import TailorError
+
+EXIT_INTERRUPTED = 130
+
+
+def run_guarded(command: Callable[..., int | None], **kwargs: Any) -> None:
+    try:
+        code = command(**kwargs)
+    except TailorError as error:
+        # One line: the message already names the file and the problem.
+        message = " ".join(str(error).split())
+        print(f"error: {message}", file=sys.stderr)
+        raise typer.Exit(error.exit_code) from None
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        raise typer.Exit(EXIT_INTERRUPTED) from None
+    if code:
+        raise typer.Exit(code)

@@ -1,0 +1,57 @@
+"""`tailor run`: one resume, one job, the full report."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import anyio
+
+from cli._settings import settings_from_flags
+
+
+def run_command(
+    *,
+    resume: Path,
+    job: Path,
+    out: Path | None,
+    fmt: str | None,
+    mode: str | None,
+    tone: str | None,
+    length: str | None,
+    schedule: str,
+    use_cache: bool,
+    explain: bool,
+    provider: str | None,
+    profile: str | None,
+    scale: float | None,
+    config: Path | None,
+    as_json: bool,
+) -> int:
+    from pipeline.tailoring.service import RunRequest, Session
+
+    settings = settings_from_flags(
+        config, fmt=fmt, mode=mode, tone=tone, length=length, provider=provider, profile=profile, scale=scale
+    )
+    request = RunRequest(resume=resume, job=job, output=out, format=fmt, schedule=schedule)
+    warnings: list[str] = []
+
+    async def go():  # type: ignore[no-untyped-def]
+        async with Session(settings, use_cache=use_cache, warn=warnings.append) as session:
+            return await session.tailor(request)
+
+    outcome = anyio.run(go)
+    if as_json:
+        data = outcome.to_dict()
+        data["warnings"] = data["warnings"] + warnings
+        if explain:
+            from pipeline.engine.whatif import what_if
+
+            data["what_if"] = [w.to_dict() for w in what_if(outcome.report)]
+        sys.stdout.write(json.dumps(data) + "\n")
+        return 0
+    from cli._render import console, render_outcome
+
+    render_outcome(console(), outcome, explain=explain, extra_warnings=warnings)
+    return 0

@@ -1,0 +1,254 @@
+"""L2 on diskcache: SQLite-indexed, process-safe, in a folder only its owner can read.
+
+Keys are plain strings (diskcache stores them without pickling):
+``e<US>namespace<US>key`` -> blob, ``t<US>tag`` -> frozenset of entry keys,
+``c<US>tier<US>namespace<US>field`` -> counter, ``gen`` -> generation.
+Multi-key updates (an entry plus its tags, an invalidation) run in one
+diskcache transaction, so concurrent processes never see half of one.
+
+A corrupt database is reported once, wiped and rebuilt; a folder that cannot
+be created or opened raises ``CacheError`` so the caller can go L1-only.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import sqlite3
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pipeline.cache._tier import Stored
+from pipeline.errors import CacheError
+
+T = TypeVar("T")
+
+_SEP = "\x1f"
+_ENTRY = "e" + _SEP
+_TAG = "t" + _SEP
+_COUNTER = "c" + _SEP
+_GEN = "gen"
+_HEAD_BYTES = 64  # covers the codec's fixed header
+_DISKCACHE_FILES = ("cache.db", "cache.db-wal", "cache.db-shm")
+_DISKCACHE_DIR = re.compile(r"^[0-9a-f]{2}$")  # diskcache spreads large values over these
+
+
+def entry_key(namespace: str, key: str) -> str:
+    if _SEP in namespace:
+        raise ValueError(f"cache namespace may not contain \\x1f: {namespace!r}")
+    return f"{_ENTRY}{namespace}{_SEP}{key}"
+
+
+def make_private_dir(path: Path) -> None:
+    """Create ``path`` owner-only (0o700): cached resumes are personal data."""
+    try:
+        path.mkdir(mode=0o700, parents=True)
+        os.chmod(path, 0o700)  # mkdir's mode is filtered by the umask; state it outright
+    except FileExistsError:
+        if not path.is_dir():
+            raise CacheError(f"{path}: exists and is not a folder") from None
+    except OSError as exc:
+        raise CacheError(f"{path}: cannot create the cache folder ({exc.strerror or exc})") from exc
+
+
+class DiskTier:
+    """A ``Tier`` over one ``diskcache.Cache`` folder."""
+
+    def __init__(
+        self,
+        directory: str | os.PathLike[str],
+        *,
+        warn: Callable[[str], None],
+        size_limit: int = 2**30,
+    ) -> None:
+        self.directory = Path(directory)
+        self.broken = False
+        self._warn = warn
+        self._size_limit = size_limit
+        make_private_dir(self.directory)
+        self._cache: Any = self._open()
+
+    # -- lifecycle ---------------------------------------------------------
+
+    def _open(self) -> Any:
+        try:
+            return self._connect()
+        except sqlite3.OperationalError as exc:
+            raise CacheError(f"{self.directory}: cannot open the cache ({exc})") from exc
+        except sqlite3.DatabaseError as exc:
+            self._warn(f"{self.directory}: cache is corrupt ({exc}); rebuilding it")
+            self._wipe()
+            try:
+                return self._connect()
+            except sqlite3.DatabaseError as again:
+                raise CacheError(f"{self.directory}: cannot rebuild the cache ({again})") from again
+
+    def _connect(self) -> Any:
+        import diskcache
+
+        cache = diskcache.Cache(
+            str(self.directory),
+            size_limit=self._size_limit,
+            # Least-recently-stored: a read never writes (LRU would write on every hit).
+            eviction_policy="least-recently-stored",
+        )
+        try:
+            cache.get(_GEN)  # reach the data pages now so damage shows up here
+        except BaseException:
+            cache.close()
+            raise
+        return cache
+
+    def _wipe(self) -> None:
+        """Delete diskcache's own files only: the folder may hold other things."""
+        for name in _DISKCACHE_FILES:
+            try:
+                (self.directory / name).unlink()
+            except FileNotFoundError:
+                pass
+        for child in self.directory.iterdir():
+            if child.is_dir() and _DISKCACHE_DIR.match(child.name):
+                shutil.rmtree(child, ignore_errors=True)
+
+    def _rebuild(self, cause: BaseException) -> None:
+        self._warn(f"{self.directory}: cache is corrupt ({cause}); rebuilding it")
+        try:
+            self._cache.close()
+        except Exception:  # closing a damaged database may fail too; it is being discarded
+            pass
+        self._wipe()
+        try:
+            self._cache = self._connect()
+        except Exception as exc:
+            self.broken = True
+            raise CacheError(f"{self.directory}: cannot rebuild the cache ({exc})") from exc
+
+    def _run(self, op: Callable[[], T]) -> T:
+        if self.broken:
+            raise CacheError(f"{self.directory}: cache is unusable")
+        try:
+            return op()
+        except sqlite3.OperationalError as exc:  # locked, read-only, disk full: not damage
+            raise CacheError(f"{self.directory}: {exc}") from exc
+        except sqlite3.DatabaseError as exc:  # "malformed", "not a database": damage
+            self._rebuild(exc)
+        except CacheError:
+            raise
+        except Exception as exc:  # e.g. an unpicklable tag set: never let the cache crash a run
+            raise CacheError(f"{self.directory}: {type(exc).__name__}: {exc}") from exc
+        try:
+            return op()
+        except Exception as exc:
+            raise CacheError(f"{self.directory}: {type(exc).__name__}: {exc}") from exc
+
+    def close(self) -> None:
+        if not self.broken:
+            self._cache.close()
+
+    # -- entries -----------------------------------------------------------
+
+    def get(self, namespace: str, key: str) -> bytes | None:
+        k = entry_key(namespace, key)
+        return self._run(lambda: self._cache.get(k))
+
+    def set(
+        self, namespace: str, key: str, blob: bytes, *, expire: float | None, tags: Sequence[str]
+    ) -> None:
+        k = entry_key(namespace, key)
+
+        def op() -> None:
+            cache = self._cache
+            if not tags:
+                cache.set(k, blob, expire=expire)
+                return
+            with cache.transact():
+                cache.set(k, blob, expire=expire)
+                for tag in tags:
+                    members = cache.get(_TAG + tag, default=frozenset())
+                    if k not in members:
+                        cache.set(_TAG + tag, members | {k})
+
+        self._run(op)
+
+    def delete(self, namespace: str, key: str) -> bool:
+        k = entry_key(namespace, key)
+        return self._run(lambda: bool(self._cache.delete(k)))
+
+    def delete_tag(self, tag: str) -> int:
+        def op() -> int:
+            cache = self._cache
+            with cache.transact():
+                members = cache.pop(_TAG + tag, default=frozenset())
+                dropped = sum(1 for k in members if cache.delete(k))
+                cache.incr(_GEN, 1, default=0)
+            return dropped
+
+        return self._run(op)
+
+    def clear(self, namespace: str | None = None) -> int:
+        prefix = _ENTRY if namespace is None else entry_key(namespace, "")
+
+        def op() -> int:
+            cache = self._cache
+            doomed = [
+                k
+                for k in cache.iterkeys()
+                if isinstance(k, str) and (k.startswith(prefix) or (namespace is None and k.startswith(_TAG)))
+            ]
+            with cache.transact():
+                dropped = sum(1 for k in doomed if cache.delete(k) and k.startswith(_ENTRY))
+                cache.incr(_GEN, 1, default=0)
+            return dropped
+
+        return self._run(op)
+
+    def scan(self) -> Iterator[Stored]:
+        def op() -> list[Stored]:
+            cache = self._cache
+            found = []
+            for k in list(cache.iterkeys()):
+                if not (isinstance(k, str) and k.startswith(_ENTRY)):
+                    continue
+                value = cache.get(k, read=True)
+                if value is None:  # expired or dropped since the listing
+                    continue
+                if isinstance(value, bytes):
+                    head, size = value[:_HEAD_BYTES], len(value)
+                else:  # large values live in files: read only the header
+                    with value:
+                        head, size = value.read(_HEAD_BYTES), os.fstat(value.fileno()).st_size
+                namespace, _, key = k[len(_ENTRY) :].partition(_SEP)
+                found.append(Stored(namespace, key, head, size))
+            return found
+
+        return iter(self._run(op))
+
+    # -- statistics and coherence --------------------------------------------
+
+    def add_counters(self, deltas: Mapping[tuple[str, str, str], int]) -> None:
+        def op() -> None:
+            cache = self._cache
+            with cache.transact():
+                for (tier, namespace, field), delta in deltas.items():
+                    if delta:
+                        cache.incr(_SEP.join((_COUNTER[:-1], tier, namespace, field)), delta, default=0)
+
+        self._run(op)
+
+    def counters(self) -> dict[tuple[str, str, str], int]:
+        def op() -> dict[tuple[str, str, str], int]:
+            cache = self._cache
+            totals: dict[tuple[str, str, str], int] = {}
+            for k in list(cache.iterkeys()):
+                if isinstance(k, str) and k.startswith(_COUNTER):
+                    parts = k.split(_SEP)
+                    if len(parts) == 4:
+                        totals[(parts[1], parts[2], parts[3])] = int(cache.get(k, default=0))
+            return totals
+
+        return self._run(op)
+
+    def generation(self) -> int:
+        return self._run(lambda: int(self._cache.get(_GEN, default=0)))

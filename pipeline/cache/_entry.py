@@ -1,0 +1,35 @@
+"""A cached value with the metadata both tiers keep beside it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Literal, NamedTuple
+
+Status = Literal["miss", "l1", "l2", "stale"]
+
+FOREVER = float("inf")
+
+
+@dataclass(slots=True)
+class Entry:
+    """One cache entry. Expiries are wall-clock seconds (``inf`` = never).
+
+    Fresh until ``soft_expiry``; served stale (and refreshed) until
+    ``hard_expiry``; gone after.
+    """
+
+    value: Any
+    created: float
+    soft_expiry: float
+    hard_expiry: float
+    tags: tuple[str, ...]
+    namespace: str
+    raw_size: int
+    stored_size: int
+
+
+class Lookup(NamedTuple):
+    """What a read found: the value and where it came from (``status``)."""
+
+    value: Any
+    status: Status

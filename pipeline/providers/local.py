@@ -1,0 +1,14 @@
+"""The local provider: the deterministic, offline tailoring engine, run in-process."""
+
+from __future__ import annotations
+
+import functools
+
+from pipeline.engine import Graph
+from pipeline.tailoring.stages import RUN_INPUTS, STEPS
+
+
+@functools.cache
+def local_graph() -> Graph:
+    """The tailoring graph, built and validated once per process."""
+    return Graph(STEPS, inputs=RUN_INPUTS)

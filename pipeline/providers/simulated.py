@@ -1,0 +1,59 @@
+"""The simulated provider: the real local engine plus per-stage latency from a profile.
+
+Each step computes its real result, then sleeps the profile's seconds for its
+stage times the scale, so schedules behave as they would against a slow remote
+service while the results stay those of the local engine.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import TYPE_CHECKING, Any
+
+import anyio
+
+from pipeline.engine import Graph, Step
+from pipeline.tailoring.stages import RUN_INPUTS, STEPS
+
+if TYPE_CHECKING:
+    from config import LatencyProfile
+
+# Which profile stage each step stands for. The seeds' "ATS scoring" ran beside
+# job analysis, reading the resume: here that is resume_profile, so the seed
+# profile puts its 15 s there (see config/profiles/seed.yaml).
+STAGE_OF_STEP = {
+    "validation": "validate",
+    "job_profile": "job_analysis",
+    "resume_profile": "resume_profile",
+    "ats_before": "ats_before",
+    "targets": "targets",
+    "tailoring": "rewrite",
+    "ats_after": "ats_after",
+    "rendered": "render",
+    "stored": "store",
+    "logged": "log",
+}
+
+
+def simulated_graph(profile: LatencyProfile, scale: float) -> Graph:
+    """The tailoring graph with each step delayed by its stage's simulated latency."""
+    steps = [_delayed(s, profile.seconds(STAGE_OF_STEP[s.name], scale)) if s.name in STAGE_OF_STEP else s for s in STEPS]
+    return Graph(steps, inputs=RUN_INPUTS)
+
+
+def stage_latencies(profile: LatencyProfile, scale: float) -> dict[str, float]:
+    """Simulated seconds per step name (steps without a stage take none)."""
+    return {name: profile.seconds(stage, scale) for name, stage in STAGE_OF_STEP.items()}
+
+
+def _delayed(step: Step, seconds: float) -> Step:
+    if seconds <= 0:
+        return step
+    fn = step.fn
+
+    async def delayed(**kwargs: Any) -> Any:
+        result = await fn(**kwargs) if step.is_async else fn(**kwargs)
+        await anyio.sleep(seconds)
+        return result
+
+    return dataclasses.replace(step, fn=delayed)

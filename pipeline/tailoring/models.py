@@ -1,0 +1,179 @@
+"""The domain's data: a parsed resume and job, their profiles, the score, the targets and the tailoring.
+
+All models are frozen pydantic models made of tuples and plain values, so they
+hash into cache keys, pickle to worker processes and stay compact.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+SectionKind = Literal[
+    "header", "summary", "experience", "skills", "education", "projects", "certifications", "other"
+]
+Requirement = Literal["required", "preferred"]
+Seniority = Literal["intern", "junior", "mid", "senior", "lead", "staff", "principal", "manager", "director", "executive"]
+Degree = Literal["associate", "bachelor", "master", "doctorate"]
+ChangeKind = Literal["reorder", "rename", "surface", "rewrite"]
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Contact(_Frozen):
+    name: str = ""
+    headline: str = ""
+    email: str = ""
+    phone: str = ""
+    location: str = ""
+    links: tuple[str, ...] = ()
+
+
+class Section(_Frozen):
+    """A section as written: its kind, its heading as the resume spells it, its content lines."""
+
+    kind: SectionKind
+    heading: str = ""
+    lines: tuple[str, ...] = ()
+
+
+class Role(_Frozen):
+    """One job held. ``start``/``end`` are "YYYY-MM"; ``current`` means the end is "Present"."""
+
+    title: str = ""
+    employer: str = ""
+    dates: str = ""
+    start: str | None = None
+    end: str | None = None
+    current: bool = False
+    bullets: tuple[str, ...] = ()
+    section: int = 0  # index of the experience section it was written under
+
+
+class Resume(_Frozen):
+    """A resume split into what a reader (human or ATS) looks for.
+
+    ``sections`` keeps the source order and headings; the structured fields
+    (summary, roles, skills) are what rendering shows for the sections of that kind.
+    """
+
+    path: str = ""
+    contact: Contact = Contact()
+    summary: str = ""
+    sections: tuple[Section, ...] = ()
+    roles: tuple[Role, ...] = ()
+    skills: tuple[str, ...] = ()
+    education: tuple[str, ...] = ()
+    certifications: tuple[str, ...] = ()
+    projects: tuple[str, ...] = ()
+
+
+class JobSection(_Frozen):
+    heading: str = ""
+    kind: Literal["required", "preferred", "responsibilities", "about", "benefits", "other"] = "other"
+    lines: tuple[str, ...] = ()
+
+
+class JobPosting(_Frozen):
+    path: str = ""
+    title: str = ""
+    sections: tuple[JobSection, ...] = ()
+
+
+class SkillHit(_Frozen):
+    """A skill the job asks for: canonical name, category, how the job words it and where."""
+
+    skill: str
+    category: str
+    term: str  # the job's own wording, mirrored in the rewrite
+    requirement: Requirement
+    line: str
+
+
+class JobProfile(_Frozen):
+    path: str = ""
+    title: str = ""
+    skills: tuple[SkillHit, ...] = ()
+    years: float | None = None
+    seniority: Seniority | None = None
+    degree: Degree | None = None
+    degree_terms: tuple[str, ...] = ()
+    key_terms: tuple[str, ...] = ()
+
+    @property
+    def required(self) -> tuple[SkillHit, ...]:
+        return tuple(s for s in self.skills if s.requirement == "required")
+
+    @property
+    def preferred(self) -> tuple[SkillHit, ...]:
+        return tuple(s for s in self.skills if s.requirement == "preferred")
+
+    def hit(self, skill: str) -> SkillHit | None:
+        return next((s for s in self.skills if s.skill == skill), None)
+
+
+class SkillEvidence(_Frozen):
+    """A skill the resume evidences: the first line that supports it, and everywhere it shows."""
+
+    skill: str
+    category: str
+    line: str
+    sections: tuple[SectionKind, ...]  # kinds of the sections it appears in
+    surfaces: tuple[str, ...]  # lower-cased wordings used ("postgres", "postgresql")
+
+
+class ResumeProfile(_Frozen):
+    skills: tuple[SkillEvidence, ...] = ()
+    roles: tuple[Role, ...] = ()
+    total_years: float = 0.0
+    reference: str | None = None  # "YYYY-MM" that "Present" was counted to
+    sections: tuple[SectionKind, ...] = ()
+    titles: tuple[str, ...] = ()
+    seniority: Seniority | None = None
+    degree: Degree | None = None
+
+    def evidence(self, skill: str) -> SkillEvidence | None:
+        return next((s for s in self.skills if s.skill == skill), None)
+
+
+class AtsScore(_Frozen):
+    """ATS fit 0-100; ``breakdown`` values sum to ``total``; one sentence per component."""
+
+    total: float
+    breakdown: dict[str, float]
+    explanations: dict[str, str]
+    matched: tuple[str, ...] = ()
+    missing: tuple[str, ...] = ()
+
+
+class Targets(_Frozen):
+    target_score: float
+    current_score: float
+    surfaceable: tuple[str, ...] = ()  # job skills the resume evidences but does not show well
+    renamable: tuple[str, ...] = ()  # job skills the resume words differently from the job
+    gaps: tuple[str, ...] = ()  # job skills with no evidence: reported, never filled
+    notes: tuple[str, ...] = ()
+
+
+class RewriteOptions(_Frozen):
+    mode: Literal["full", "partial"] = "full"
+    tone: Literal["neutral", "confident", "formal"] = "neutral"
+    length: Literal["concise", "thorough"] = "thorough"
+    max_bullets_per_role: int = Field(default=6, ge=1, le=50)
+
+
+class Change(_Frozen):
+    section: str
+    kind: ChangeKind
+    reason: str
+
+
+class Tailoring(_Frozen):
+    resume: Resume
+    changes: tuple[Change, ...] = ()
+    matched: tuple[str, ...] = ()
+    surfaced: tuple[str, ...] = ()
+    missing: tuple[str, ...] = ()

@@ -1,0 +1,280 @@
+"""Tailoring as a service: one ``Session`` per process, one ``tailor`` call per resume.
+
+A session owns what runs share (settings, the cache, the history, the graph
+and the engine that flushes background steps), so a batch pays for them once.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Callable
+
+from pipeline.engine import Engine, Event, Graph, RunReport
+from pipeline.errors import StepError, TailorError
+from pipeline.tailoring.inputs import InputFile
+from pipeline.tailoring.stages import OutputTarget, Validation
+
+if TYPE_CHECKING:
+    from config import Settings
+    from pipeline.cache import TieredCache
+    from pipeline.history import History
+    from pipeline.tailoring.models import AtsScore, Tailoring, Targets
+
+EXTENSIONS = {"md": ".md", "json": ".json", "html": ".html"}
+
+
+@dataclass(frozen=True)
+class RunRequest:
+    """One resume against one job."""
+
+    resume: Path
+    job: Path
+    output: Path | None = None
+    format: str | None = None  # md | json | html; None = the settings' output_format
+    schedule: str = "parallel"
+    batch_id: str | None = None
+
+
+@dataclass(frozen=True)
+class RunOutcome:
+    """A finished run: the domain results, where the output went, and the timing report."""
+
+    request: RunRequest
+    output: Path
+    ats_before: AtsScore
+    ats_after: AtsScore
+    targets: Targets
+    tailoring: Tailoring
+    report: RunReport
+    warnings: tuple[str, ...]
+    simulated: bool = False
+
+    @property
+    def improvement(self) -> float:
+        return self.ats_after.total - self.ats_before.total
+
+    def to_dict(self) -> dict[str, Any]:
+        """The object of DESIGN.md's JSON format (stable: scripts read it)."""
+        t = self.tailoring
+        return {
+            "input": {"resume": str(self.request.resume), "job": str(self.request.job)},
+            "scores": {
+                "before": round(self.ats_before.total, 1),
+                "after": round(self.ats_after.total, 1),
+                "target": self.targets.target_score,
+                "breakdown": {k: round(v, 2) for k, v in self.ats_after.breakdown.items()},
+                "breakdown_before": {k: round(v, 2) for k, v in self.ats_before.breakdown.items()},
+                "explanations": dict(self.ats_after.explanations),
+            },
+            "skills": {"matched": list(t.matched), "surfaced": list(t.surfaced), "missing": list(t.missing)},
+            "changes": [{"section": c.section, "kind": c.kind, "reason": c.reason} for c in t.changes],
+            "output": str(self.output),
+            "warnings": list(self.warnings),
+            "simulated": self.simulated,
+            "report": self.report.to_dict(),
+        }
+
+
+def default_output(resume: Path, fmt: str) -> Path:
+    """``NAME.tailored.EXT`` beside the input: never the input itself."""
+    return resume.with_name(f"{resume.stem}.tailored{EXTENSIONS[fmt]}")
+
+
+@dataclass
+class _EventLog:
+    """Collects step outcomes as they finish, for the history record."""
+
+    steps: dict[str, Event] = field(default_factory=dict)
+
+    def __call__(self, event: Event) -> None:
+        if event.kind in ("finished", "cached", "failed", "skipped"):
+            self.steps[event.step] = event
+
+
+class _HistorySink:
+    """Turns a finished run's values into a history row (called by the background log step)."""
+
+    def __init__(self, history: History, session: Session, request: RunRequest, files: tuple[InputFile, InputFile], log: _EventLog, t0: float) -> None:
+        self._history = history
+        self._session = session
+        self._request = request
+        self._files = files
+        self._log = log
+        self._t0 = t0
+
+    def record_run(self, values: dict[str, Any]) -> None:
+        from pipeline.history import RunRecord, StepRecord
+
+        before: AtsScore = values["ats_before"]
+        after: AtsScore = values["ats_after"]
+        targets: Targets = values["targets"]
+        tailoring: Tailoring = values["tailoring"]
+        steps = [
+            StepRecord(name=e.step, duration_ms=e.duration_ms or 0.0, cache=e.cache or "off", status=_status_of(e))
+            for e in self._log.steps.values()
+        ]
+        lookups = [s for s in steps if s.cache != "off"]
+        self._history.record(
+            RunRecord(
+                at=datetime.now(timezone.utc),
+                resume_sha256=self._files[0].sha256,
+                job_sha256=self._files[1].sha256,
+                provider=self._session.provider_name,
+                mode=self._request.schedule,
+                score_before=before.total,
+                score_after=after.total,
+                target=targets.target_score,
+                target_met=after.total >= targets.target_score,
+                duration_ms=(time.perf_counter() - self._t0) * 1000.0,
+                steps=tuple(steps),
+                cache_hits=sum(1 for s in lookups if s.cache in ("l1", "l2", "stale")),
+                cache_lookups=len(lookups),
+                warnings=tuple(values["warnings"]),
+                skills_surfaced=tuple(tailoring.surfaced),
+                batch_id=self._request.batch_id,
+            )
+        )
+
+
+def _status_of(event: Event) -> str:
+    return {"failed": "failed", "skipped": "skipped"}.get(event.kind, "ok")
+
+
+class Session:
+    """What every run in this process shares. Use ``async with Session(settings) as s``."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        use_cache: bool = True,
+        record_history: bool = True,
+        on_event: Callable[[Event], None] | None = None,
+        warn: Callable[[str], None] | None = None,
+    ) -> None:
+        from pipeline.providers import graph_for
+
+        self.settings = settings
+        self.provider_name = settings.provider.name
+        self.graph: Graph = graph_for(settings)
+        self.simulated = self.provider_name == "simulated"
+        self._use_cache = use_cache and settings.cache.enabled
+        self._record_history = record_history and settings.history.enabled
+        self._on_event = on_event
+        self._warn = warn or (lambda message: None)
+        self.cache: TieredCache | None = None
+        self.history: History | None = None
+        self._engine: Engine | None = None
+        self._warnings: list[str] = []
+
+    async def __aenter__(self) -> Session:
+        memo = None
+        if self._use_cache:
+            from pipeline.cache import StepMemo
+
+            self.cache = open_cache(self.settings, warn=self._warn)
+            memo = StepMemo(
+                self.cache,
+                self.settings.fingerprint(),
+                default_ttl=self.settings.cache.stale_after_seconds,
+                grace=self.settings.cache.ttl_seconds - self.settings.cache.stale_after_seconds,
+            )
+        if self._record_history:
+            from pipeline.history import History
+
+            try:
+                self.history = History(self.settings.history_path)
+            except (TailorError, OSError) as error:
+                self._warn(f"history disabled: {error}")
+        self._engine = Engine(cache=memo, flush_timeout=5.0)
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        try:
+            if self._engine is not None:
+                await self._engine.flush(0.0 if exc_info[0] is not None else None)
+                for report in self._engine.background_reports:
+                    if report.error:
+                        self._warn(f"background step {report.name} failed: {report.error}")
+        finally:
+            if self.cache is not None:
+                await self.cache.aclose()
+            if self.history is not None:
+                self.history.close()
+
+    async def tailor(self, request: RunRequest, on_event: Callable[[Event], None] | None = None) -> RunOutcome:
+        """Run the pipeline for one resume; raise the step's own error when a required step fails."""
+        assert self._engine is not None, "use `async with Session(...)`"
+        settings = self.settings
+        t0 = time.perf_counter()
+        limit = settings.limits.max_input_bytes
+        files = (
+            InputFile.open(request.resume, "resume", max_bytes=limit),
+            InputFile.open(request.job, "job", max_bytes=limit),
+        )
+        fmt = request.format or settings.tailoring.output_format
+        output = request.output or default_output(request.resume, fmt)
+        if output.resolve() == request.resume.resolve():
+            raise TailorError(f"{output}: refusing to overwrite the input resume; choose another --out")
+        log = _EventLog()
+        callbacks = [cb for cb in (log, self._on_event, on_event) if cb is not None]
+        self._engine.on_event = lambda event: [cb(event) for cb in callbacks]  # type: ignore[func-returns-value]
+        sink = _HistorySink(self.history, self, request, files, log, t0) if self.history is not None else None
+        from pipeline.tailoring.models import RewriteOptions
+
+        options = RewriteOptions(
+            mode=settings.tailoring.mode,
+            tone=settings.tailoring.tone,
+            length=settings.tailoring.length,
+            max_bullets_per_role=settings.tailoring.max_bullets_per_role,
+        )
+        inputs = {
+            "resume_file": files[0],
+            "job_file": files[1],
+            "options": options,
+            "target_score": float(settings.tailoring.target_score),
+            "output": OutputTarget(path=str(output), format=fmt),
+            "history_sink": sink,
+        }
+        result = await self._engine.run(self.graph, inputs, mode=request.schedule)  # type: ignore[arg-type]
+        if not result.ok:
+            _raise_first_failure(result)
+        values = result.values
+        validation: Validation = values["validation"]
+        return RunOutcome(
+            request=request,
+            output=output,
+            ats_before=values["ats_before"],
+            ats_after=values["ats_after"],
+            targets=values["targets"],
+            tailoring=values["tailoring"],
+            report=result.report,
+            warnings=validation.warnings + tuple(result.warnings),
+            simulated=self.simulated,
+        )
+
+
+def _raise_first_failure(result: Any) -> None:
+    """Surface the failing step's own TailorError (bad input stays exit code 2)."""
+    for report in result.report.steps:
+        if report.status == "failed":
+            error = result.errors.get(report.name)
+            if isinstance(error, TailorError):
+                raise error
+            raise StepError(f"step {report.name} failed: {report.error}") from error
+    result.raise_for_failure()
+
+
+def open_cache(settings: Settings, *, warn: Callable[[str], None] | None = None) -> TieredCache:
+    """The process's cache as the settings describe it (L2 on disk, owner-only)."""
+    from pipeline.cache import TieredCache
+
+    return TieredCache(
+        settings.cache_dir,
+        max_entries=settings.cache.l1_max_entries,
+        compress_over=settings.cache.compress_threshold_bytes,
+        warn=warn,
+    )

@@ -1,0 +1,172 @@
+"""The tailoring pipeline as a list of step functions.
+
+Each parameter name is the step (or run input) it needs, so this file *is* the
+graph: parse resume ‖ parse job → validation → job profile ‖ resume profile →
+ATS before → targets → tailoring → ATS after ‖ rendered → stored, and logged
+in the background.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Protocol
+
+from pipeline.engine import step
+from pipeline.tailoring._io import write_atomically
+from pipeline.tailoring.guard import check_no_invention
+from pipeline.tailoring.inputs import InputFile
+from pipeline.tailoring.jobs import analyse_job
+from pipeline.tailoring.parse import parse_job, parse_resume, validate_inputs
+from pipeline.tailoring.profile import profile_resume
+from pipeline.tailoring.readers import read_job, read_resume
+from pipeline.tailoring.render import render
+from pipeline.tailoring.rewrite import rewrite
+from pipeline.tailoring.scoring import score_ats
+from pipeline.tailoring.targets import set_targets
+from pipeline.tailoring.taxonomy import load_taxonomy
+
+if TYPE_CHECKING:
+    from pipeline.tailoring.models import (
+        AtsScore,
+        JobPosting,
+        JobProfile,
+        Resume,
+        ResumeProfile,
+        RewriteOptions,
+        Tailoring,
+        Targets,
+    )
+
+# Run inputs the graph expects besides its steps.
+RUN_INPUTS = ("resume_file", "job_file", "options", "target_score", "output", "history_sink")
+
+# Bump a step's version when its logic changes, so old cache entries stop matching.
+PARSE_VERSION = "1"
+ANALYSIS_VERSION = "1"
+
+
+@dataclass(frozen=True)
+class OutputTarget:
+    """Where and how the tailored resume is written."""
+
+    path: str
+    format: str
+
+
+@dataclass(frozen=True)
+class Validation:
+    """What the validate step found wrong but not fatal."""
+
+    warnings: tuple[str, ...]
+
+
+class HistorySink(Protocol):
+    """Receives a finished run's facts; the log step calls it in the background."""
+
+    def record_run(self, values: dict[str, Any]) -> None: ...
+
+
+def _score_ttl(score: AtsScore) -> float:
+    # As in the seeds: a strong result is worth keeping longer than a weak one.
+    return 86_400.0 * (1 + 6 * score.total / 100)
+
+
+@step(cache=True, version=PARSE_VERSION)
+def resume(resume_file: InputFile) -> Resume:
+    return parse_resume(read_resume(resume_file.path, max_bytes=resume_file.size + 1))
+
+
+@step(cache=True, version=PARSE_VERSION)
+def job(job_file: InputFile) -> JobPosting:
+    return parse_job(read_job(job_file.path, max_bytes=job_file.size + 1))
+
+
+@step(cache=False)
+def validation(resume: Resume, job: JobPosting) -> Validation:
+    return Validation(tuple(validate_inputs(resume, job)))
+
+
+@step(cache=True, version=ANALYSIS_VERSION)
+def job_profile(job: JobPosting, validation: Validation) -> JobProfile:
+    return analyse_job(job, load_taxonomy())
+
+
+@step(cache=True, version=ANALYSIS_VERSION)
+def resume_profile(resume: Resume, validation: Validation) -> ResumeProfile:
+    return profile_resume(resume, load_taxonomy())
+
+
+@step(cache=True, version=ANALYSIS_VERSION, ttl=_score_ttl)
+def ats_before(resume: Resume, resume_profile: ResumeProfile, job_profile: JobProfile) -> AtsScore:
+    return score_ats(resume, resume_profile, job_profile)
+
+
+@step(cache=True, version=ANALYSIS_VERSION)
+def targets(ats_before: AtsScore, resume_profile: ResumeProfile, job_profile: JobProfile, target_score: float) -> Targets:
+    return set_targets(ats_before, resume_profile, job_profile, target_score)
+
+
+@step(cache=True, version=ANALYSIS_VERSION)
+def tailoring(
+    resume: Resume, resume_profile: ResumeProfile, job_profile: JobProfile, targets: Targets, options: RewriteOptions
+) -> Tailoring:
+    result = rewrite(resume, resume_profile, job_profile, targets, options)
+    # Fails the run loudly rather than write a resume that claims what the source does not.
+    check_no_invention(resume, result.resume, load_taxonomy())
+    return result
+
+
+@step(cache=True, version=ANALYSIS_VERSION, ttl=_score_ttl)
+def ats_after(tailoring: Tailoring, job_profile: JobProfile) -> AtsScore:
+    tailored = tailoring.resume
+    return score_ats(tailored, profile_resume(tailored, load_taxonomy()), job_profile)
+
+
+@step(cache=False)
+def rendered(tailoring: Tailoring, output: OutputTarget) -> str:
+    return render(tailoring.resume, output.format)  # type: ignore[arg-type]
+
+
+@step(cache=False)
+def stored(rendered: str, output: OutputTarget) -> str:
+    write_atomically(output.path, rendered)
+    return output.path
+
+
+@step(cache=False, background=True, required=False)
+def logged(
+    stored: str,
+    ats_before: AtsScore,
+    ats_after: AtsScore,
+    targets: Targets,
+    tailoring: Tailoring,
+    validation: Validation,
+    history_sink: HistorySink | None,
+) -> None:
+    if history_sink is None:
+        return
+    history_sink.record_run(
+        {
+            "ats_before": ats_before,
+            "ats_after": ats_after,
+            "targets": targets,
+            "tailoring": tailoring,
+            "warnings": list(validation.warnings),
+        }
+    )
+
+
+STEPS = (
+    resume,
+    job,
+    validation,
+    job_profile,
+    resume_profile,
+    ats_before,
+    targets,
+    tailoring,
+    ats_after,
+    rendered,
+    stored,
+    logged,
+)

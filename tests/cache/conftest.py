@@ -1,0 +1,56 @@
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from pipeline.cache import TieredCache
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    return "asyncio"
+
+
+class FakeClock:
+    """Wall-clock seconds that move only when a test says so."""
+
+    def __init__(self, start: float = 1_700_000_000.0) -> None:
+        self.now = start
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+def warnings_seen() -> list[str]:
+    return []
+
+
+@pytest.fixture
+def make_cache(
+    tmp_path: Path, clock: FakeClock, warnings_seen: list[str]
+) -> Iterator[Callable[..., TieredCache]]:
+    """Build caches on one folder (tmp_path/cache by default) sharing the fake clock; all closed after."""
+    made: list[TieredCache] = []
+
+    def make(directory: Path | None | str = "default", **kwargs: object) -> TieredCache:
+        folder = tmp_path / "cache" if directory == "default" else directory
+        kwargs.setdefault("clock", clock)
+        kwargs.setdefault("warn", warnings_seen.append)
+        cache = TieredCache(folder, **kwargs)  # type: ignore[arg-type]
+        made.append(cache)
+        return cache
+
+    yield make
+    for cache in made:
+        cache.close()
