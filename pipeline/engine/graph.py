@@ -29,7 +29,7 @@ class Step:
     name: str
     needs: tuple[str, ...] = ()
     optional: frozenset[str] = frozenset()
-    cache: bool = True
+    cache: bool = False
     version: str = "1"
     timeout: float | None = None
     retries: int = 0
@@ -92,7 +92,7 @@ def step(
     fn: Callable[..., Any] | None = None,
     /,
     *,
-    cache: bool = True,
+    cache: bool = False,
     version: str = "1",
     timeout: float | None = None,
     retries: int = 0,

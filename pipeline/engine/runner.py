@@ -437,8 +437,14 @@ class Engine:
     def pending_background(self) -> int:
         return len(self._background)
 
-    async def run(self, graph: Graph, inputs: Mapping[str, Any], mode: Mode = "parallel") -> RunResult:
-        """Run the foreground of ``graph``; background steps go on after this returns."""
+    async def run(
+        self, graph: Graph, inputs: Mapping[str, Any], mode: Mode = "parallel", on_event: EventCallback | None = None
+    ) -> RunResult:
+        """Run the foreground of ``graph``; background steps go on after this returns.
+
+        ``on_event`` replaces the engine's callback for this run only, so concurrent runs
+        sharing one engine each get their own events.
+        """
         if mode not in MODES:
             raise GraphError(f"unknown mode {mode!r}; expected one of {', '.join(MODES)}")
         absent = [n for n in graph.inputs if n not in inputs]
@@ -450,7 +456,7 @@ class Engine:
             background.append(report)
             self.background_reports.append(report)
 
-        state = _Run(graph, inputs, mode, self.cache, self.on_event, sink, self._background)
+        state = _Run(graph, inputs, mode, self.cache, on_event or self.on_event, sink, self._background)
         try:
             state.launch_background_roots()
             await state.drive()

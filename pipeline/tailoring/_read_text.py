@@ -29,6 +29,8 @@ _LINE_BREAKS = re.compile("\r\n?|[\x0b\x0c\x85\u2028\u2029]")
 # C0/C1 controls except tab and newline, DEL, zero-width and direction marks, stray BOMs.
 _CONTROLS = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f\u200b\u200e\u200f\u2060\ufeff\ufffe\uffff]")
 _TRAILING_SPACE = re.compile(r"[ \t]+$", re.MULTILINE)
+# A few stray controls are paste noise (stripped); many mean the file is not text at all.
+_BINARY_CONTROL_MIN = 8
 _BINARY_CONTROL_SHARE = 0.05
 _FTFY_OPTIONS: dict[str, object] = {
     "uncurl_quotes": False,  # keep the author's typography: "’" stays "’"
@@ -77,7 +79,7 @@ def clean_text(raw: bytes, where: str) -> str:
     """Decode and normalise a text or Markdown file, refusing binary data and blank files."""
     text = decode_text(raw, where)
     controls = len(_CONTROLS.findall(text))
-    if controls and controls > len(text) * _BINARY_CONTROL_SHARE:
+    if controls > _BINARY_CONTROL_MIN and controls > len(text) * _BINARY_CONTROL_SHARE:
         raise input_error(where, "binary data, not text (too many control characters)")
     text = normalise_text(text)
     if not text.strip():

@@ -8,7 +8,7 @@ in the background.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
 from pipeline.engine import step
@@ -55,9 +55,14 @@ class OutputTarget:
 
 @dataclass(frozen=True)
 class Validation:
-    """What the validate step found wrong but not fatal."""
+    """The validate step's verdict: passing it gates the analysis steps.
 
-    warnings: tuple[str, ...]
+    The warnings are for the user, not an input of any analysis, so they take no
+    part in the content hash (``compare=False``): a job's profile is cached once,
+    whatever resume it was validated beside.
+    """
+
+    warnings: tuple[str, ...] = field(default=(), compare=False)
 
 
 class HistorySink(Protocol):

@@ -48,13 +48,13 @@ def counted(name: str):
     return bump
 
 
-@step
+@step(cache=True)
 def parse_resume(resume):
     counted("parse_resume")()
     return resume.upper()
 
 
-@step
+@step(cache=True)
 def parse_job(job):
     counted("parse_job")()
     return job.lower()
@@ -86,10 +86,11 @@ async def test_cache_statuses_reach_the_report_and_hits_skip_the_work() -> None:
 async def test_cache_receives_direct_inputs_and_transitive_roots() -> None:
     cache = MemoryCache()
 
+    @step(cache=True)
     def a(resume):
         return 1
 
-    @step
+    @step(cache=True)
     def b(a, settings):
         return 2
 
@@ -118,7 +119,7 @@ async def test_a_step_failure_inside_the_cache_is_a_step_failure() -> None:
     def explode(resume):
         raise ValueError("unreadable")
 
-    result = await run(Graph([explode], inputs=["resume"]), {"resume": "x"}, cache=MemoryCache())
+    result = await run(Graph([step(cache=True)(explode)], inputs=["resume"]), {"resume": "x"}, cache=MemoryCache())
     assert result.report.step("explode").status == "failed"
     assert result.report.step("explode").error == "ValueError: unreadable"
     assert not result.warnings

@@ -47,11 +47,14 @@ def test_mojibake_is_repaired(name: str, broken: str, repaired: str) -> None:
 
 
 def test_pasted_sample_is_repaired_and_keeps_its_bullets(samples_dir: Path) -> None:
-    text = read_resume(samples_dir / "resumes" / "mechanical_engineer_pasted.txt").text
+    path = samples_dir / "resumes" / "mechanical_engineer_pasted.txt"
+    bullets = path.read_text(encoding="utf-8").count("â€¢")
+    text = read_resume(path).text
+    assert bullets > 5
     assert "â€" not in text and "Â·" not in text
     assert "Apr 2020 – Present" in text
     assert "pâtisserie and naïve" in text
-    assert sum(line.startswith("• ") for line in text.splitlines()) == 16
+    assert sum(line.startswith("• ") for line in text.splitlines()) == bullets
 
 
 def test_bullets_are_kept_as_written() -> None:
@@ -66,7 +69,7 @@ def test_windows_line_endings_and_tabs() -> None:
     text = read_resume(MESSY / "windows_crlf_tabs.txt").text
     assert "\r" not in text
     assert "Warehouse Supervisor\tAcme Distribution\t2018-2023\n" in text
-    assert text.count("\n") == raw.count(b"\r\n") - 0  # one newline per CRLF, none doubled
+    assert text.count("\n") == raw.count(b"\r\n")  # one newline per CRLF, none doubled
 
 
 def test_utf16_with_bom_is_decoded() -> None:
@@ -100,7 +103,7 @@ def test_ten_page_resume() -> None:
     assert path.stat().st_size < 200_000
     text = read_resume(path).text
     assert len(text.split()) > 4500
-    assert text.count("\n### ") == 30
+    assert text.count("\n### ") == 31  # 30 roles and one degree
 
 
 @pytest.mark.parametrize("path", sorted((SAMPLES / "jobs").iterdir()), ids=lambda p: p.name)

@@ -1,0 +1,198 @@
+"""The skills taxonomy: config/skills.yaml compiled once into one trie-shaped regex.
+
+One regex over the whole text finds every alias of every skill in a single
+pass. The alternatives are laid out as a character trie (shared prefixes are
+tested once), longer continuations before shorter ones, so "JavaScript" wins
+over "Java" and "C++" over "C". Boundaries are our own rather than ``\\b``,
+because skills such as "C++", "C#", ".NET" and "CI/CD" start or end in
+punctuation.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pipeline.errors import ConfigError
+
+# A space or hyphen inside a skill name matches any run of spaces, hyphens or a line break.
+_SEP = "\x00"
+_SEP_PATTERN = r"[\s\-]+"
+_SEP_RE = re.compile(r"[\s\-]+")
+# Not preceded by a word character or by punctuation that would make this the tail of
+# another token ("ASP.NET", "jane@python.org", "C++" seen from the second "+").
+_LEFT = r"(?<![\w+#@.])"
+# Not followed by more of a word, "+"/"#" ("C" in "C++"), "&" ("R&D"), or ".x" ("Node" in "Node.js").
+_RIGHT = r"(?![\w+#&]|\.\w)"
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    skill: str
+    surface: str
+    start: int
+    end: int
+
+
+def normalise(surface: str) -> str:
+    """The lookup key of a surface form: lower case, separators collapsed to one space."""
+    return _SEP_RE.sub(" ", surface.strip().lower())
+
+
+class _Node:
+    __slots__ = ("children", "terminal", "guard")
+
+    def __init__(self) -> None:
+        self.children: dict[str, _Node] = {}
+        self.terminal = False
+        self.guard = ""
+
+
+def _units(surface: str, fold: bool) -> list[str]:
+    units: list[str] = []
+    for ch in surface.lower() if fold else surface:
+        if ch in " -\t":
+            if units and units[-1] == _SEP:
+                continue
+            units.append(_SEP)
+        else:
+            units.append(ch)
+    return units
+
+
+def _emit(node: _Node) -> str:
+    branches = []
+    for unit in sorted(node.children, key=lambda u: (u == _SEP, u)):
+        head = _SEP_PATTERN if unit == _SEP else re.escape(unit)
+        branches.append(head + _emit(node.children[unit]))
+    if node.terminal:
+        branches.append(node.guard)  # ending here is tried last: longest match first
+    if not branches:
+        return ""
+    if len(branches) == 1:
+        return branches[0]
+    return "(?:" + "|".join(branches) + ")"
+
+
+def _trie_pattern(surfaces: dict[str, str], fold: bool) -> str:
+    root = _Node()
+    for surface, guard in surfaces.items():
+        node = root
+        for unit in _units(surface, fold):
+            node = node.children.setdefault(unit, _Node())
+        node.terminal = True
+        node.guard = guard
+    return _emit(root)
+
+
+def _auto_case_sensitive(surface: str) -> bool:
+    # Two-letter capitals ("AI", "ML", "UI", "QA", "JS") are ordinary words or
+    # abbreviations of something else in lower case.
+    return len(surface) <= 2 and surface.isalpha() and surface.isupper()
+
+
+class Taxonomy:
+    """Skills with their category and aliases, and the one compiled matcher."""
+
+    __slots__ = ("categories", "_aliases", "_lookup", "_regex", "path")
+
+    def __init__(self, entries: dict[str, list[str]], case_sensitive: set[str], guards: dict[str, str], path: str = "") -> None:
+        self.path = path
+        self.categories: dict[str, str] = {}
+        self._aliases: dict[str, tuple[str, ...]] = {}
+        self._lookup: dict[str, str] = {}
+        folded: dict[str, str] = {}
+        exact: dict[str, str] = {}
+        for category, names in entries.items():
+            for entry in names:
+                surfaces = [part.strip() for part in str(entry).split("|") if part.strip()]
+                if not surfaces:
+                    continue
+                canonical = surfaces[0]
+                if canonical in self.categories:
+                    raise ConfigError(f"{path}: skill {canonical!r} is listed twice")
+                self.categories[canonical] = category
+                self._aliases[canonical] = tuple(surfaces)
+                for surface in surfaces:
+                    key = normalise(surface)
+                    owner = self._lookup.get(key)
+                    if owner is not None and owner != canonical:
+                        raise ConfigError(f"{path}: alias {surface!r} belongs to both {owner!r} and {canonical!r}")
+                    self._lookup[key] = canonical
+                    guard = guards.get(surface, "")
+                    if surface in case_sensitive or _auto_case_sensitive(surface):
+                        exact[surface] = guard
+                    else:
+                        folded[normalise(surface)] = guard
+        parts = []
+        if folded:
+            parts.append(_trie_pattern(folded, fold=True))
+        if exact:
+            parts.append("(?-i:" + _trie_pattern(exact, fold=False) + ")")
+        body = "|".join(parts) or "(?!)"
+        try:
+            self._regex = re.compile(f"{_LEFT}(?:{body}){_RIGHT}", re.IGNORECASE)
+        except re.error as exc:  # a bad guard in the YAML
+            raise ConfigError(f"{path}: skills pattern does not compile: {exc}") from exc
+
+    def __len__(self) -> int:
+        return len(self.categories)
+
+    def __contains__(self, skill: object) -> bool:
+        return skill in self.categories
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Worker processes reload (cached) instead of unpickling a large regex.
+        return (load_taxonomy, (Path(self.path),) if self.path else ())
+
+    def category(self, skill: str) -> str:
+        return self.categories.get(skill, "")
+
+    def aliases(self, skill: str) -> tuple[str, ...]:
+        return self._aliases.get(skill, ())
+
+    def canonical(self, surface: str) -> str | None:
+        return self._lookup.get(normalise(surface))
+
+    def find(self, text: str) -> Iterator[Match]:
+        """Every skill mention in ``text``, left to right, longest alias first."""
+        lookup = self._lookup
+        for m in self._regex.finditer(text):
+            surface = m.group()
+            skill = lookup.get(_SEP_RE.sub(" ", surface.lower()))
+            if skill is not None:
+                yield Match(skill, surface, m.start(), m.end())
+
+    def skills_in(self, text: str) -> set[str]:
+        return {m.skill for m in self.find(text)}
+
+
+def _default_path() -> Path:
+    return Path(__file__).resolve().parents[2] / "config" / "skills.yaml"
+
+
+@functools.cache
+def _load(path: Path) -> Taxonomy:
+    import yaml
+
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read the skills taxonomy ({exc.strerror or exc})") from exc
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{path}: the skills taxonomy is not valid YAML") from exc
+    if not isinstance(data, dict) or not isinstance(data.get("skills"), dict):
+        raise ConfigError(f"{path}: expected a mapping with a 'skills' mapping of category -> entries")
+    entries = {str(k): list(v or []) for k, v in data["skills"].items()}
+    case_sensitive = {str(s) for s in data.get("case_sensitive") or []}
+    guards = {str(k): str(v) for k, v in (data.get("guards") or {}).items()}
+    return Taxonomy(entries, case_sensitive, guards, str(path))
+
+
+def load_taxonomy(path: Path | None = None) -> Taxonomy:
+    """The taxonomy at ``path`` (default config/skills.yaml), compiled once per path per process."""
+    return _load((path or _default_path()).resolve())
