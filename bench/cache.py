@@ -131,7 +131,7 @@ def bench_l1(tmp: Path) -> None:
         row("cachetools.TTLCache (anchor)", us(per_call(lambda: ttl_cache["k"], 20000)))
     except ImportError:
         row("cachetools.TTLCache (anchor)", "not installed")
-    cache = TieredCache(tmp / "l1", flush_every=10**9)
+    cache = TieredCache(tmp / "l1")
     cache.set("k", {"score": 1.0}, namespace="ns", ttl=3600)
     t = per_call(lambda: cache.lookup("k", namespace="ns"), 20000)
     row("TieredCache.lookup, L1 hit", us(t), "OK" if t <= 1e-6 else "OVER TARGET")
@@ -146,7 +146,7 @@ def bench_l2(tmp: Path) -> None:
         "500 KB float list": ([random.random() for _ in range(55_000)], 1e-3, 40),
     }
     raw = diskcache.Cache(str(tmp / "raw"))
-    cache = TieredCache(tmp / "l2", max_entries=0, flush_every=10**9)  # L1 keeps nothing: every hit is L2
+    cache = TieredCache(tmp / "l2", max_entries=0)  # L1 keeps nothing: every hit is L2
     for label, (value, target, batch) in values.items():
         raw_bytes = len(pickle.dumps(value, 5))
         raw.set(label, value)

@@ -62,7 +62,6 @@ class CacheSettings(_Section):
     redis_url: str | None
 
 
-
 class LimitsSettings(_Section):
     max_input_bytes: Int = Field(gt=0)
 

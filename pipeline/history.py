@@ -11,6 +11,7 @@ the CLI or config.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import math
@@ -101,7 +102,7 @@ class RunRecord(BaseModel):
     resume_sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
     job_sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
     provider: str
-    mode: str  # the tailoring mode (full | partial)
+    mode: str  # the schedule the engine ran (parallel | waves | sequential)
     score_before: float
     score_after: float
     target: float
@@ -344,7 +345,7 @@ class History:
             f"SELECT at_us, {key_column}, score_after - score_before, target_met, duration_ms, "
             "cache_hits, cache_lookups FROM runs WHERE at_us >= ? AND at_us <= ? ORDER BY at_us"
         )
-        window = (_to_us(start) if start else -(2**62), _to_us(until))
+        window = (_to_us(start) if start else 0, _to_us(until))  # 0: the epoch, before any run
         rows = [_Row(*row) for row in self._run(lambda conn: conn.execute(sql, window).fetchall())]
 
         groups: tuple[GroupFigures, ...] = ()
@@ -376,7 +377,8 @@ class History:
         """Run ``operation`` on the connection, retrying locks and recovering from corruption once."""
         with self._lock:
             recovered = False
-            for attempt in range(_LOCK_RETRIES + 1):
+            attempt = 0
+            while True:
                 try:
                     return operation(self._connection())
                 except sqlite3.DatabaseError as exc:
@@ -388,11 +390,11 @@ class History:
                         raise StepError(f"{self.path}: history database error: {exc}") from exc
                     if attempt == _LOCK_RETRIES:
                         raise StepError(f"{self.path}: history database stayed locked; run not recorded") from exc
-                    # The busy timeout already waited; a short jittered pause spreads out the retries.
-                    time.sleep(0.05 * (attempt + 1) * (1 + (os.getpid() % 7) / 7))
+                    attempt += 1
+                    # The busy timeout already waited; a short pause, different per process, spreads the retries.
+                    time.sleep(0.05 * attempt * (1 + (os.getpid() % 7) / 7))
                 except OSError as exc:
                     raise StepError(f"{self.path}: cannot open the history database ({exc.strerror or exc})") from exc
-            raise AssertionError("unreachable")  # pragma: no cover
 
     def _connection(self) -> sqlite3.Connection:
         if self._conn is None:
@@ -445,10 +447,8 @@ class History:
             self._conn = None
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
         aside = self.path.with_name(f"{self.path.name}.corrupt-{stamp}")
-        try:
+        with contextlib.suppress(FileNotFoundError):  # another process moved it first
             self.path.rename(aside)
-        except FileNotFoundError:
-            pass  # another process moved it first
         for suffix in ("-wal", "-shm"):
             companion = self.path.with_name(self.path.name + suffix)
             if companion.exists():

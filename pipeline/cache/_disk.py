@@ -130,18 +130,22 @@ class DiskTier:
             raise CacheError(f"{self.directory}: cache is unusable")
         try:
             return op()
-        except sqlite3.OperationalError as exc:  # locked, read-only, disk full: not damage
+        except Exception as exc:
+            return self._recover(exc, op)
+
+    def _recover(self, exc: Exception, op: Callable[[], T]) -> T:
+        """Turn a failure of ``op`` into CacheError; rebuild a damaged database and retry once."""
+        if self.broken or isinstance(exc, CacheError):
+            raise CacheError(f"{self.directory}: cache is unusable" if self.broken else str(exc)) from exc
+        if isinstance(exc, sqlite3.OperationalError):  # locked, read-only, disk full: not damage
             raise CacheError(f"{self.directory}: {exc}") from exc
-        except sqlite3.DatabaseError as exc:  # "malformed", "not a database": damage
-            self._rebuild(exc)
-        except CacheError:
-            raise
-        except Exception as exc:  # e.g. an unpicklable tag set: never let the cache crash a run
+        if not isinstance(exc, sqlite3.DatabaseError):  # e.g. an unpicklable tag set: never crash a run
             raise CacheError(f"{self.directory}: {type(exc).__name__}: {exc}") from exc
+        self._rebuild(exc)  # "malformed", "not a database": damage
         try:
             return op()
-        except Exception as exc:
-            raise CacheError(f"{self.directory}: {type(exc).__name__}: {exc}") from exc
+        except Exception as again:
+            raise CacheError(f"{self.directory}: {type(again).__name__}: {again}") from again
 
     def close(self) -> None:
         if not self.broken:
@@ -151,7 +155,10 @@ class DiskTier:
 
     def get(self, namespace: str, key: str) -> bytes | None:
         k = entry_key(namespace, key)
-        return self._run(lambda: self._cache.get(k))
+        try:  # the hot path: no closure unless something went wrong
+            return self._cache.get(k)
+        except Exception as exc:
+            return self._recover(exc, lambda: self._cache.get(k))
 
     def set(
         self, namespace: str, key: str, blob: bytes, *, expire: float | None, tags: Sequence[str]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Literal, NamedTuple
 
 Status = Literal["miss", "l1", "l2", "stale"]
@@ -26,6 +26,13 @@ class Entry:
     namespace: str
     raw_size: int
     stored_size: int
+    # Built once so an L1 hit returns without allocating.
+    fresh_hit: Lookup = field(init=False, repr=False, compare=False)
+    stale_hit: Lookup = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        self.fresh_hit = Lookup(self.value, "l1")
+        self.stale_hit = Lookup(self.value, "stale")
 
 
 class Lookup(NamedTuple):

@@ -16,55 +16,55 @@ from pipeline.cache._entry import Entry
 class MemoryTier:
     """Least-recently-used map of key -> Entry; ``raw_size`` counts toward ``max_bytes``."""
 
-    __slots__ = ("_data", "_bytes", "max_entries", "max_bytes")
+    __slots__ = ("data", "_bytes", "max_entries", "max_bytes")
 
     def __init__(self, max_entries: int = 4096, max_bytes: int = 256 * 1024 * 1024) -> None:
-        self._data: OrderedDict[Hashable, Entry] = OrderedDict()
+        self.data: OrderedDict[Hashable, Entry] = OrderedDict()
         self._bytes = 0
         self.max_entries = max_entries
         self.max_bytes = max_bytes
 
     def get(self, key: Hashable) -> Entry | None:
-        entry = self._data.get(key)
+        entry = self.data.get(key)
         if entry is not None:
-            self._data.move_to_end(key)
+            self.data.move_to_end(key)
         return entry
 
     def set(self, key: Hashable, entry: Entry) -> None:
         if entry.raw_size > self.max_bytes:
             self.delete(key)  # too big to keep in memory; L2 still has it
             return
-        old = self._data.pop(key, None)
+        old = self.data.pop(key, None)
         if old is not None:
             self._bytes -= old.raw_size
-        self._data[key] = entry
+        self.data[key] = entry
         self._bytes += entry.raw_size
-        while len(self._data) > self.max_entries or self._bytes > self.max_bytes:
-            _, evicted = self._data.popitem(last=False)
+        while len(self.data) > self.max_entries or self._bytes > self.max_bytes:
+            _, evicted = self.data.popitem(last=False)
             self._bytes -= evicted.raw_size
 
     def delete(self, key: Hashable) -> bool:
-        old = self._data.pop(key, None)
+        old = self.data.pop(key, None)
         if old is None:
             return False
         self._bytes -= old.raw_size
         return True
 
     def delete_where(self, predicate: Callable[[Hashable, Entry], bool]) -> int:
-        doomed = [key for key, entry in self._data.items() if predicate(key, entry)]
+        doomed = [key for key, entry in self.data.items() if predicate(key, entry)]
         for key in doomed:
             self.delete(key)
         return len(doomed)
 
     def clear(self) -> None:
-        self._data.clear()
+        self.data.clear()
         self._bytes = 0
 
     def items(self) -> Iterator[tuple[Hashable, Entry]]:
-        return iter(list(self._data.items()))
+        return iter(list(self.data.items()))
 
     def __len__(self) -> int:
-        return len(self._data)
+        return len(self.data)
 
     @property
     def bytes(self) -> int:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import enum
 import hashlib
+import json
 import os
 import pickle
 from collections import OrderedDict
@@ -61,9 +62,12 @@ class ContentHasher:
         if memo is not None and memo[0] is value:
             self._memo.move_to_end(id(value))
             return memo[1]
-        h = hashlib.blake2b(digest_size=_DIGEST_SIZE)
-        self._feed(h, value)
-        digest = h.digest()
+        if _is_model(value) or (dataclasses.is_dataclass(value) and not isinstance(value, type)):
+            digest = self._fields_digest(value)
+        else:
+            h = hashlib.blake2b(digest_size=_DIGEST_SIZE)
+            self._feed(h, value)
+            digest = h.digest()
         if self._remember and _is_frozen(value):
             self._memo[id(value)] = (value, digest)
             if len(self._memo) > self._remember:
@@ -77,6 +81,16 @@ class ContentHasher:
             data = value.encode("utf-8", "surrogatepass")
             update(b"s%d:" % len(data))
             update(data)
+        elif cls is list or cls is tuple:
+            update(b"l%d;" % len(value) if cls is list else b"t%d;" % len(value))
+            if all(type(item) is str for item in value):
+                # Lists of text (bullets, skills) are the bulk of a resume: one C-level
+                # JSON encoding of exact strs is injective and ~5x faster than a loop.
+                update(json.dumps(value).encode())
+            else:
+                feed = self._feed
+                for item in value:
+                    feed(h, item)
         elif value is None:
             update(b"N")
         elif cls is bool:
@@ -85,38 +99,10 @@ class ContentHasher:
             update(b"i%d;" % value)
         elif cls is float:
             update(b"f" + repr(value).encode() + b";")
-        elif isinstance(value, (bytes, bytearray, memoryview)):
-            data = bytes(value)
-            update(b"b%d:" % len(data))
-            update(data)
-        elif isinstance(value, enum.Enum):
-            update(b"E" + _type_name(value) + b":")
-            self._feed(h, value.value)
-        elif isinstance(value, str):  # str subclasses
-            self._feed(h, str(value))
-        elif isinstance(value, int):  # int subclasses that are not enums
-            update(b"i%d;" % int(value))
-        elif isinstance(value, float):
-            update(b"f" + repr(float(value)).encode() + b";")
         elif _is_model(value) or (dataclasses.is_dataclass(value) and not isinstance(value, type)):
-            # Nested models go through digest() so a frozen one shared by many parents is hashed once.
-            update(b"M" + _type_name(value) + b":")
-            if _is_model(value):
-                names = list(type(value).model_fields)
-                extra = getattr(value, "__pydantic_extra__", None) or {}
-            else:
-                names = [f.name for f in dataclasses.fields(value)]
-                extra = {}
-            update(b"%d;" % len(names))
-            for name in names:
-                self._feed(h, name)
-                update(self.digest(getattr(value, name)))
-            if extra:
-                self._feed(h, dict(extra))
-        elif isinstance(value, (list, tuple)):
-            update(b"l%d;" % len(value) if isinstance(value, list) else b"t%d;" % len(value))
-            for item in value:
-                self._feed(h, item)
+            # Through digest(): a frozen object shared by many parents is hashed once.
+            update(b"@")
+            update(self.digest(value))
         elif isinstance(value, Mapping):
             update(b"d%d;" % len(value))
             if all(type(k) is str for k in value):
@@ -135,6 +121,21 @@ class ContentHasher:
             else:
                 for d in sorted(self.digest(item) for item in value):
                     update(d)
+        elif isinstance(value, (bytes, bytearray, memoryview)):
+            data = bytes(value)
+            update(b"b%d:" % len(data))
+            update(data)
+        elif isinstance(value, enum.Enum):
+            update(b"E" + _type_name(value) + b":")
+            self._feed(h, value.value)
+        elif isinstance(value, str):  # str subclasses
+            self._feed(h, str(value))
+        elif isinstance(value, int):  # int subclasses that are not enums
+            update(b"i%d;" % int(value))
+        elif isinstance(value, float):
+            update(b"f" + repr(float(value)).encode() + b";")
+        elif isinstance(value, (list, tuple)):
+            self._feed(h, list(value) if isinstance(value, list) else tuple(value))
         elif isinstance(value, os.PathLike):
             update(b"p")
             self._feed(h, os.fspath(value))
@@ -147,6 +148,24 @@ class ContentHasher:
                 raise TypeError(f"cannot content-hash a {cls.__name__}: {exc}") from exc
             update(b"P%d:" % len(data))
             update(data)
+
+    def _fields_digest(self, value: Any) -> bytes:
+        """The digest of a model's or dataclass's class name and fields, in declaration order."""
+        h = hashlib.blake2b(digest_size=_DIGEST_SIZE)
+        h.update(b"M" + _type_name(value) + b":")
+        if _is_model(value):
+            names = list(type(value).model_fields)
+            extra = getattr(value, "__pydantic_extra__", None) or {}
+        else:
+            names = [f.name for f in dataclasses.fields(value)]
+            extra = {}
+        h.update(b"%d;" % len(names))
+        for name in names:
+            self._feed(h, name)
+            self._feed(h, getattr(value, name))
+        if extra:
+            self._feed(h, dict(extra))
+        return h.digest()
 
 
 def content_hash(value: Any) -> str:

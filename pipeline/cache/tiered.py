@@ -64,7 +64,6 @@ class TieredCache:
         min_saving: float = 0.2,
         grace_ratio: float = 0.5,
         size_limit: int = 2**30,
-        flush_every: int = 256,
         sync_interval: float = 1.0,
         clock: Callable[[], float] = time.time,
         warn: Callable[[str], None] | None = None,
@@ -74,17 +73,16 @@ class TieredCache:
         self._warned: set[str] = set()
         self._clock = clock
         self._l1 = MemoryTier(max_entries, max_bytes)
+        self._l1_data = self._l1.data  # read directly on the hit path: one call fewer
         self._compress_over = compress_over
         self._min_saving = min_saving
         self._grace_ratio = grace_ratio
-        self._flush_every = flush_every
         self._sync_interval = sync_interval
         self._flight = SingleFlight()
         self._refreshing: set[tuple[str, str]] = set()
         self._background: set[asyncio.Task[Any]] = set()
         self._counts: dict[str, list[int]] = {}
         self._local: dict[tuple[str, str, str], int] = {}  # counts that had no L2 to go to
-        self._ops = 0
         self._l2: Tier | None = tier
         if tier is None and directory is not None:
             try:
@@ -109,21 +107,20 @@ class TieredCache:
         """The value and its status ("l1", "l2" or "stale"), or None on a miss."""
         now = self._clock()
         if now >= self._next_sync:
-            self._sync(now)
+            self._maintain(now)
         counts = self._counts.get(namespace) or self._new_counts(namespace)
-        self._ops += 1
-        if self._ops >= self._flush_every:
-            self.flush()
         k = (namespace, key)
-        entry = self._l1.get(k)
+        entry = self._l1_data.get(k)
         if entry is not None:
             if now < entry.soft_expiry:
+                self._l1_data.move_to_end(k)
                 counts[_L1_HIT] += 1
-                return Lookup(entry.value, "l1")
+                return entry.fresh_hit
             if now < entry.hard_expiry:
+                self._l1_data.move_to_end(k)
                 counts[_L1_HIT] += 1
                 counts[_L1_STALE] += 1
-                return Lookup(entry.value, "stale")
+                return entry.stale_hit
             self._l1.delete(k)
         counts[_L1_MISS] += 1
         if self._l2 is None:
@@ -137,7 +134,7 @@ class TieredCache:
         if now < entry.soft_expiry:
             return Lookup(entry.value, "l2")
         counts[_L2_STALE] += 1
-        return Lookup(entry.value, "stale")
+        return entry.stale_hit
 
     def get(self, key: str, default: Any = None, *, namespace: str = DEFAULT_NAMESPACE) -> Any:
         """The cached value (fresh or stale), or ``default``."""
@@ -345,9 +342,10 @@ class TieredCache:
         if current == self._generation + 1:
             self._generation = current
 
-    def _sync(self, now: float) -> None:
-        """Drop L1 if another process invalidated since we last looked (at most every sync_interval)."""
+    def _maintain(self, now: float) -> None:
+        """Flush counts; drop L1 if another process invalidated since we last looked."""
         self._next_sync = now + self._sync_interval
+        self.flush()
         current = self._read_generation()
         if current != self._generation:
             self._generation = current
@@ -360,8 +358,7 @@ class TieredCache:
         return counts
 
     def flush(self) -> None:
-        """Write pending hit/miss counts to L2 (also done every ``flush_every`` lookups and at exit)."""
-        self._ops = 0
+        """Write pending hit/miss counts to L2 (also done every ``sync_interval``, on close and at exit)."""
         deltas: dict[tuple[str, str, str], int] = {}
         for namespace, counts in self._counts.items():
             for i, (tier, name) in enumerate(COUNTER_FIELDS):

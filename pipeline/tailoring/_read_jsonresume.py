@@ -202,7 +202,8 @@ def load_yaml(text: str, where: str) -> Any:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = f" at line {mark.line + 1}" if mark is not None else ""
-        what = "YAML tag not allowed" if isinstance(exc, yaml.constructor.ConstructorError) else "malformed YAML"
+        refused_tag = isinstance(exc, yaml.constructor.ConstructorError) and "tag" in (exc.problem or "")
+        what = "YAML tag not allowed" if refused_tag else "malformed YAML"
         raise input_error(where, f"{what}{line}: {one_line(exc.problem or exc.context or exc)}") from None
     except (yaml.YAMLError, RecursionError, ValueError, TypeError) as exc:
         raise input_error(where, f"malformed YAML ({one_line(exc)})") from None

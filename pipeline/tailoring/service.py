@@ -19,7 +19,7 @@ from pipeline.tailoring.stages import OutputTarget, Validation
 
 if TYPE_CHECKING:
     from config import Settings
-    from pipeline.cache import TieredCache
+    from pipeline.cache import StepMemo, TieredCache
     from pipeline.history import History
     from pipeline.tailoring.models import AtsScore, Tailoring, Targets
 
@@ -173,15 +173,8 @@ class Session:
     async def __aenter__(self) -> Session:
         memo = None
         if self._use_cache:
-            from pipeline.cache import StepMemo
-
             self.cache = open_cache(self.settings, warn=self._warn)
-            memo = StepMemo(
-                self.cache,
-                self.settings.fingerprint(),
-                default_ttl=self.settings.cache.stale_after_seconds,
-                grace=self.settings.cache.ttl_seconds - self.settings.cache.stale_after_seconds,
-            )
+            memo = step_memo(self.settings, self.cache)
         if self._record_history:
             from pipeline.history import History
 
@@ -277,4 +270,16 @@ def open_cache(settings: Settings, *, warn: Callable[[str], None] | None = None)
         max_entries=settings.cache.l1_max_entries,
         compress_over=settings.cache.compress_threshold_bytes,
         warn=warn,
+    )
+
+
+def step_memo(settings: Settings, cache: TieredCache) -> StepMemo:
+    """Step memoization as the settings describe it: fresh for stale_after, then served stale until ttl."""
+    from pipeline.cache import StepMemo
+
+    return StepMemo(
+        cache,
+        settings.fingerprint(),
+        default_ttl=settings.cache.stale_after_seconds,
+        grace=settings.cache.ttl_seconds - settings.cache.stale_after_seconds,
     )

@@ -18,7 +18,7 @@ WORKER = """
 import sys
 from pipeline.cache import TieredCache
 folder, me, other = sys.argv[1], sys.argv[2], sys.argv[3]
-cache = TieredCache(folder, max_entries=8, flush_every=16)
+cache = TieredCache(folder, max_entries=8)
 seen_other = 0
 for i in range(150):
     cache.set(f"{me}-{i}", [me, i, "x" * (i * 50)], namespace=me, tags=[f"owner:{me}", "shared"])

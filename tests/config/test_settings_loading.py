@@ -224,7 +224,7 @@ def test_unknown_key_is_rejected_with_a_suggestion(tmp_path: Path) -> None:
 
 
 def test_unknown_flag_key_names_the_flag(tmp_path: Path) -> None:
-    with pytest.raises(ConfigError, match=r"^flag tailoring\.tones: unknown setting \(did you mean tailoring\.tone\?\)"):
+    with pytest.raises(ConfigError, match=r"^flag tailoring\.tones: unknown setting \(did you mean tailoring\.tone\?"):
         load(tmp_path, overrides={"tailoring.tones": "formal"})
     with pytest.raises(ConfigError, match=r"^flag tailoring\.target_score: expected a number, got 'high'"):
         load(tmp_path, overrides={"tailoring.target_score": "high"})

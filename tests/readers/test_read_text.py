@@ -8,13 +8,15 @@ from pathlib import Path
 import pytest
 
 from pipeline.tailoring.readers import read_job, read_resume
-from tests.readers.conftest import DATA, SAMPLES
+
+DATA = Path(__file__).resolve().parent.parent / "data"
+SAMPLES = Path(__file__).resolve().parents[2] / "sample_data"
 
 MESSY = DATA / "messy"
 
 
-def test_markdown_resume_is_read_as_is(samples_dir: Path) -> None:
-    path = samples_dir / "resumes" / "software_engineer.md"
+def test_markdown_resume_is_read_as_is() -> None:
+    path = SAMPLES / "resumes" / "software_engineer.md"
     document = read_resume(path)
     assert document.format == "markdown"
     assert document.path == str(path)
@@ -46,8 +48,8 @@ def test_mojibake_is_repaired(name: str, broken: str, repaired: str) -> None:
     assert broken not in text
 
 
-def test_pasted_sample_is_repaired_and_keeps_its_bullets(samples_dir: Path) -> None:
-    path = samples_dir / "resumes" / "mechanical_engineer_pasted.txt"
+def test_pasted_sample_is_repaired_and_keeps_its_bullets() -> None:
+    path = SAMPLES / "resumes" / "mechanical_engineer_pasted.txt"
     bullets = path.read_text(encoding="utf-8").count("â€¢")
     text = read_resume(path).text
     assert bullets > 5
@@ -114,11 +116,11 @@ def test_sample_jobs(path: Path) -> None:
     assert "years" in document.text
 
 
-def test_markdown_read_imports_no_heavy_parser(samples_dir: Path) -> None:
+def test_markdown_read_imports_no_heavy_parser() -> None:
     code = (
         "import sys; from pipeline.tailoring.readers import read_resume, read_job;"
-        f"read_resume({str(samples_dir / 'resumes' / 'software_engineer.md')!r});"
-        f"read_job({str(samples_dir / 'jobs' / 'backend_engineer.md')!r});"
+        f"read_resume({str(SAMPLES / 'resumes' / 'software_engineer.md')!r});"
+        f"read_job({str(SAMPLES / 'jobs' / 'backend_engineer.md')!r});"
         "print(sorted(m for m in ('pypdf', 'docx', 'yaml', 'ftfy', 'fpdf') if m in sys.modules))"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

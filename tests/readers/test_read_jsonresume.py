@@ -7,7 +7,9 @@ import pytest
 
 from pipeline.errors import InputError
 from pipeline.tailoring.readers import read_resume
-from tests.readers.conftest import DATA, SAMPLES
+
+DATA = Path(__file__).resolve().parent.parent / "data"
+SAMPLES = Path(__file__).resolve().parents[2] / "sample_data"
 
 
 def _section(text: str, heading: str) -> list[str]:

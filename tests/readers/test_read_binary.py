@@ -10,7 +10,8 @@ from pypdf import PdfReader, PdfWriter
 
 from pipeline.errors import InputError
 from pipeline.tailoring.readers import read_resume
-from tests.readers.conftest import SAMPLES
+
+SAMPLES = Path(__file__).resolve().parents[2] / "sample_data"
 
 
 def _pdf_bytes(pages: list[str]) -> bytes:
