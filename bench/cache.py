@@ -142,6 +142,8 @@ def bench_l2(tmp: Path) -> None:
     print("L2 hit (targets: <= 30 us at 1 KB, <= 1 ms at 500 KB)")
     values = {
         "1 KB model": (profile(1_000), 30e-6, 2000),
+        "1 KB dict": ({"skills": WORDS[:40], "score": 71.5}, 30e-6, 2000),
+        "500 KB resume text (str)": (" ".join(random.choice(WORDS) for _ in range(62_000))[:500_000], 1e-3, 40),
         "500 KB model (text lists)": (profile(500_000), 1e-3, 40),
         "500 KB float list": ([random.random() for _ in range(55_000)], 1e-3, 40),
     }

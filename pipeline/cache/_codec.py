@@ -22,7 +22,8 @@ _MAGIC = b"TC"
 _VERSION = 1
 _ZSTD = 1
 # magic, version, flags, created, soft expiry, hard expiry, raw size, tags length, payload crc32.
-# The checksum is what makes a flipped bit a miss instead of a wrong value.
+# A checksum is what makes a flipped bit a miss instead of a wrong value: crc32 for raw
+# payloads; compressed ones carry zstd's own frame checksum (verified while decompressing).
 _HEADER = struct.Struct("<2sBBdddIII")
 _TAG_SEP = "\x1f"
 
@@ -34,7 +35,7 @@ def _compressor() -> Any:
     if comp is None:
         import zstandard
 
-        comp = _local.comp = zstandard.ZstdCompressor(level=3)
+        comp = _local.comp = zstandard.ZstdCompressor(level=3, write_checksum=True)
     return comp
 
 
@@ -79,7 +80,7 @@ def encode(
         entry.hard_expiry,
         len(raw),
         len(tags),
-        zlib.crc32(payload),
+        0 if flags & _ZSTD else zlib.crc32(payload),
     )
     return b"".join((header, tags, payload))
 
@@ -103,10 +104,10 @@ def decode(blob: bytes, namespace: str) -> Entry:
     created, soft, hard, raw_size, tags, flags, crc, offset = decode_header(blob)
     try:
         payload = memoryview(blob)[offset:]
-        if zlib.crc32(payload) != crc:
-            raise ValueError("checksum mismatch")
         if flags & _ZSTD:
             payload = _decompressor().decompress(payload)
+        elif zlib.crc32(payload) != crc:
+            raise ValueError("checksum mismatch")
         if len(payload) != raw_size:
             raise ValueError(f"payload is {len(payload)} bytes, header says {raw_size}")
         value = pickle.loads(payload)

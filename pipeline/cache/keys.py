@@ -157,7 +157,8 @@ class ContentHasher:
             names = list(type(value).model_fields)
             extra = getattr(value, "__pydantic_extra__", None) or {}
         else:
-            names = [f.name for f in dataclasses.fields(value)]
+            # A field left out of equality (compare=False) is not content: a path, a note.
+            names = [f.name for f in dataclasses.fields(value) if f.compare]
             extra = {}
         h.update(b"%d;" % len(names))
         for name in names:

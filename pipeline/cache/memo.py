@@ -22,9 +22,20 @@ if TYPE_CHECKING:
 class StepMemo:
     """Caches step results in ``cache``; ``fingerprint`` names the settings that affect results."""
 
-    def __init__(self, cache: TieredCache, fingerprint: str) -> None:
+    def __init__(
+        self,
+        cache: TieredCache,
+        fingerprint: str,
+        *,
+        default_ttl: float | None = None,
+        grace: float | None = None,
+    ) -> None:
         self.cache = cache
         self.fingerprint = fingerprint
+        # Steps without a ttl of their own are fresh for default_ttl seconds (None: forever),
+        # then served stale for grace more while they are refreshed in the background.
+        self.default_ttl = default_ttl
+        self.grace = grace
         self._hasher = ContentHasher()
 
     def key_for(self, step: Step, inputs: Mapping[str, Any]) -> str:
@@ -63,5 +74,6 @@ class StepMemo:
         except TypeError as exc:
             self.cache.warn_once(f"unhashable:{step.name}", f"step {step.name} is not cached: {exc}")
             return await compute(), "miss"
-        found = await self.cache.get_or_compute(key, compute, namespace=step.name, ttl=step.ttl, tags=tags)
+        ttl = step.ttl if step.ttl is not None else self.default_ttl
+        found = await self.cache.get_or_compute(key, compute, namespace=step.name, ttl=ttl, grace=self.grace, tags=tags)
         return found.value, found.status

@@ -18,7 +18,7 @@ import os
 import time
 import weakref
 from collections.abc import Awaitable, Callable, Iterable
-from typing import Any, TypeVar, Union
+from typing import Any
 
 from pipeline.cache import _codec
 from pipeline.cache._disk import DiskTier
@@ -29,10 +29,8 @@ from pipeline.cache._tier import Tier
 from pipeline.engine.coalesce import SingleFlight
 from pipeline.errors import CacheError
 
-T = TypeVar("T")
-
 #: A lifetime in seconds, or a function of the value giving one (higher scores live longer).
-TTL = Union[float, Callable[[Any], float], None]
+TTL = float | Callable[[Any], float] | None
 
 DEFAULT_NAMESPACE = "default"
 

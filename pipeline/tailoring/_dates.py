@@ -16,7 +16,7 @@ _YEAR = r"(?:19[5-9]\d|20[0-4]\d)"
 _POINT = (
     rf"(?:{_MONTH},?\s*'?{_YEAR}|(?:0?[1-9]|1[0-2])\s*/\s*{_YEAR}|{_YEAR}\s*[-/.]\s*(?:0[1-9]|1[0-2])(?!\d)|{_YEAR})"
 )
-_NOW = r"(?:present|current(?:ly)?|now|today|to\s+date|ongoing|date)"
+_NOW = r"(?:present|current(?:ly)?|now|today|to\s+date|ongoing)"
 _RANGE_RE = re.compile(
     rf"(?<![\w/])(?P<start>{_POINT})\s*(?:[-–—~]+|\bto\b|\buntil\b|\btill\b|\bthrough\b|\bthru\b)\s*(?P<end>{_POINT}|{_NOW})(?![\w/])"
     rf"|\b(?:since|from)\s+(?P<since>{_POINT})(?![\w/])",

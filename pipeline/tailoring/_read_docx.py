@@ -45,7 +45,7 @@ def docx_to_markdown(raw: bytes, where: str) -> str:
         items = header + list(_items(document.iter_inner_content()))
     except InputError:
         raise
-    except Exception as exc:  # python-docx/lxml raise many types on damaged parts; all mean "corrupt"
+    except Exception as exc:  # noqa: BLE001 - python-docx/lxml raise many types on damaged parts; all mean "corrupt"
         raise input_error(where, f"corrupt DOCX ({one_line(exc)})") from None
     text = normalise_text("\n".join(_markdown(items)))
     require_words(text, where, "DOCX has no text")

@@ -37,7 +37,7 @@ def pdf_to_text(raw: bytes, where: str) -> str:
         raise input_error(where, "corrupt PDF (objects nested too deeply)") from None
     except InputError:
         raise
-    except Exception as exc:  # pypdf raises many types on damaged files; all mean "corrupt"
+    except Exception as exc:  # noqa: BLE001 - pypdf raises many types on damaged files; all mean "corrupt"
         raise input_error(where, f"corrupt PDF ({one_line(exc)})") from None
     if not pages:
         raise input_error(where, "PDF has no pages")

@@ -28,6 +28,8 @@ _NEEDS_FTFY = re.compile(
 _LINE_BREAKS = re.compile("\r\n?|[\x0b\x0c\x85\u2028\u2029]")
 # C0/C1 controls except tab and newline, DEL, zero-width and direction marks, stray BOMs.
 _CONTROLS = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f\u200b\u200e\u200f\u2060\ufeff\ufffe\uffff]")
+# One scan that says whether either substitution above has anything to do (usually not).
+_ODD_CHARACTER = re.compile(f"[\r\x0b\x0c\x85\u2028\u2029]|{_CONTROLS.pattern}")
 _TRAILING_SPACE = re.compile(r"[ \t]+$", re.MULTILINE)
 # A few stray controls are paste noise (stripped); many mean the file is not text at all.
 _BINARY_CONTROL_MIN = 8
@@ -63,16 +65,27 @@ def normalise_text(text: str, *, repair: bool = False) -> str:
     ``repair`` forces ftfy (for PDF text layers); otherwise it runs only when the
     text shows signs of mis-decoding, which keeps clean files fast.
     """
-    if repair or _NEEDS_FTFY.search(text):
+    if repair or (not text.isascii() and _may_be_mojibake(text) and _NEEDS_FTFY.search(text)):
         import ftfy
 
         text = ftfy.fix_text(text, **_FTFY_OPTIONS)
-    text = _LINE_BREAKS.sub("\n", text)
-    text = _CONTROLS.sub("", text)
-    if not unicodedata.is_normalized("NFC", text):
+    if _ODD_CHARACTER.search(text):
+        text = _CONTROLS.sub("", _LINE_BREAKS.sub("\n", text))
+    if not text.isascii() and not unicodedata.is_normalized("NFC", text):
         text = unicodedata.normalize("NFC", text)
-    text = _TRAILING_SPACE.sub("", text).strip("\n")
-    return text + "\n"
+    if " \n" in text or "\t\n" in text or text.endswith((" ", "\t")):
+        text = _TRAILING_SPACE.sub("", text)
+    return text.strip("\n") + "\n"
+
+
+def _may_be_mojibake(text: str) -> bool:
+    """A cheap pre-check before the regex: memchr-fast byte search instead of a regex scan.
+
+    Every suspect lead character (U+00C2..U+00EF) starts with 0xC3 in UTF-8 and
+    every ligature with 0xEF 0xAC, so text without those bytes cannot match.
+    """
+    encoded = text.encode("utf-8", "surrogatepass")
+    return b"\xc3" in encoded or b"\xef\xac" in encoded
 
 
 def clean_text(raw: bytes, where: str) -> str:

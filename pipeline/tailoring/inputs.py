@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from pipeline.errors import InputError
+from pipeline.tailoring._read_bytes import display, read_bytes
 
 InputKind = Literal["resume", "job"]
 
@@ -30,27 +30,9 @@ class InputFile:
 
     @classmethod
     def open(cls, path: str | Path, kind: InputKind, *, max_bytes: int) -> InputFile:
-        """Check the file is a readable regular file within the size limit, and hash it."""
-        file = Path(path)
-        try:
-            stat = file.stat()
-        except FileNotFoundError:
-            raise InputError(f"{file}: no such file") from None
-        except PermissionError:
-            raise InputError(f"{file}: permission denied") from None
-        except OSError as error:
-            raise InputError(f"{file}: cannot read ({error.strerror or error})") from None
-        if file.is_dir():
-            raise InputError(f"{file}: is a folder, expected a {kind} file")
-        if stat.st_size > max_bytes:
-            raise InputError(
-                f"{file}: {stat.st_size / 1e6:.1f} MB is over the {max_bytes / 1e6:.1f} MB limit (limits.max_input_bytes)"
-            )
-        try:
-            data = file.read_bytes()
-        except OSError as error:
-            raise InputError(f"{file}: cannot read ({error.strerror or error})") from None
-        return cls(kind=kind, sha256=hashlib.sha256(data).hexdigest(), suffix=file.suffix.lower(), size=len(data), path=str(file))
+        """Check the file is a readable, non-empty regular file within the size limit, and hash it."""
+        raw = read_bytes(path, display(path), max_bytes)
+        return cls(kind=kind, sha256=hashlib.sha256(raw).hexdigest(), suffix=Path(path).suffix.lower(), size=len(raw), path=str(path))
 
     def content_key(self) -> str:
         """What the cache hashes: the kind and the bytes' hash, never the path."""

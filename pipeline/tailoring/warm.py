@@ -9,12 +9,11 @@ from typing import TYPE_CHECKING, Any
 from pipeline.engine import Engine, Graph
 from pipeline.errors import InputError, TailorError
 from pipeline.tailoring.inputs import InputFile
+from pipeline.tailoring.readers import JOB_SUFFIXES
 from pipeline.tailoring.stages import Validation, job, job_profile
 
 if TYPE_CHECKING:
     from config import Settings
-
-JOB_SUFFIXES = frozenset({".txt", ".md", ".markdown", ".text"})
 
 
 @dataclass(frozen=True)

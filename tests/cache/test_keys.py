@@ -101,3 +101,16 @@ def test_frozen_objects_are_remembered_mutable_ones_are_not() -> None:
 
 def test_tag_for_names_the_input() -> None:
     assert tag_for("resume", "text") == f"resume:{content_hash('text')}"
+
+
+def test_fields_left_out_of_equality_are_not_content() -> None:
+    import dataclasses
+
+    @dataclasses.dataclass(frozen=True)
+    class FileRef:
+        sha256: str
+        path: str = dataclasses.field(compare=False)
+
+    # Same bytes at another path: the same content, so the same cache keys.
+    assert content_hash(FileRef("abc", "/a/cv.md")) == content_hash(FileRef("abc", "/b/cv.md"))
+    assert content_hash(FileRef("abc", "/a/cv.md")) != content_hash(FileRef("abd", "/a/cv.md"))

@@ -135,3 +135,16 @@ async def test_concurrent_identical_steps_compute_once(make_cache) -> None:
         *(memo.get_or_compute(step(), {"resume": RESUME}, {}, compute) for _ in range(20))
     )
     assert results == [("done", "miss")] * 20 and len(calls) == 1
+
+
+async def test_default_ttl_and_grace_apply_to_steps_without_a_ttl(make_cache, clock) -> None:
+    memo = StepMemo(make_cache(), "fp", default_ttl=10.0, grace=5.0)
+    _, compute = counter(1)
+    await memo.get_or_compute(step(), {"resume": RESUME}, {}, compute)
+    clock.advance(9)
+    assert (await memo.get_or_compute(step(), {"resume": RESUME}, {}, compute))[1] == "l1"
+    clock.advance(3)  # past the fresh 10 s, within the 5 s grace: served stale
+    assert (await memo.get_or_compute(step(), {"resume": RESUME}, {}, compute))[1] == "stale"
+    await memo.cache.drain()
+    clock.advance(20)  # the background refresh restarted the clock; past its ttl + grace it is a miss
+    assert (await memo.get_or_compute(step(), {"resume": RESUME}, {}, compute))[1] == "miss"

@@ -62,7 +62,7 @@ def test_two_processes_share_one_folder_at_once(tmp_path: Path, make_cache) -> N
         for me, other in (("alpha", "beta"), ("beta", "alpha"))
     ]
     outputs = [p.communicate(timeout=90) for p in procs]
-    for proc, (out, err) in zip(procs, outputs):
+    for proc, (_out, err) in zip(procs, outputs, strict=True):
         assert proc.returncode == 0, err
         assert "Traceback" not in err
     reader = make_cache(folder)

@@ -108,3 +108,20 @@ def test_existing_file_as_folder_degrades(tmp_path: Path, clock) -> None:
     seen: list[str] = []
     cache = TieredCache(path, clock=clock, warn=seen.append)
     assert not cache.shared and "not a folder" in seen[0]
+
+
+def test_corrupted_compressed_value_is_a_miss(tmp_path: Path, make_cache, warnings_seen) -> None:
+    import diskcache
+
+    from pipeline.cache._disk import entry_key
+
+    cache = make_cache()
+    value = [f"Shipped feature {i} in Python for payments" for i in range(3000)]
+    cache.set("k", value)
+    with diskcache.Cache(str(tmp_path / "cache")) as raw:
+        blob = bytearray(raw.get(entry_key("default", "k")))
+        assert len(blob) < 20_000  # compressed
+        blob[len(blob) // 2] ^= 0x04
+        raw.set(entry_key("default", "k"), bytes(blob))
+    assert make_cache().get("k") is None
+    assert any("undecodable" in w for w in warnings_seen)

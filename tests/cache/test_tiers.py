@@ -172,3 +172,15 @@ def test_separator_in_namespace_or_tag_is_rejected(make_cache) -> None:
         cache.set("k", 1, namespace="a\x1fb")
     with pytest.raises(ValueError):
         cache.set("k", 1, tags=["bad\x1ftag"])
+
+
+def test_counts_are_batched_then_flushed_each_sync_interval(make_cache, clock) -> None:
+    cache = make_cache(sync_interval=5.0)
+    observer = make_cache()
+    cache.set("k", 1)
+    for _ in range(10):
+        cache.get("k")
+    assert observer.stats().l1.total.hits == 0  # nothing written per hit
+    clock.advance(6)
+    cache.get("k")  # the first lookup past the interval flushes the batch
+    assert observer.stats().l1.total.hits == 10

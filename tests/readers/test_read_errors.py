@@ -1,19 +1,26 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from pipeline.errors import InputError
-from pipeline.tailoring.readers import JOB_SUFFIXES, RESUME_SUFFIXES, read_job, read_resume
+from pipeline.tailoring.documents import SourceDocument
+from pipeline.tailoring.readers import (
+    JOB_SUFFIXES,
+    RESUME_SUFFIXES,
+    read_job,
+    read_resume,
+)
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 
 BAD = DATA / "bad"
 
 
-def _error(reader, path: Path | str, **kwargs) -> str:  # noqa: ANN001 - read_resume or read_job
+def _error(reader: Callable[..., SourceDocument], path: Path | str, **kwargs) -> str:
     with pytest.raises(InputError) as caught:
         reader(path, **kwargs)
     message = str(caught.value)

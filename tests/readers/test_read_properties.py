@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
@@ -31,7 +32,7 @@ _resume_like = st.dictionaries(
 )
 
 
-def _check(reader, suffix: str, raw: bytes) -> None:  # noqa: ANN001 - read_resume or read_job
+def _check(reader: Callable[..., SourceDocument], suffix: str, raw: bytes) -> None:
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / f"input{suffix}"
         path.write_bytes(raw)

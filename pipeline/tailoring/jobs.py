@@ -1,0 +1,207 @@
+"""Job analysis: skills required vs preferred, years, seniority, degree and key terms."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from pipeline.tailoring._text import STOPWORDS, stem, words
+from pipeline.tailoring.models import Degree, JobPosting, JobProfile, Requirement, Seniority, SkillHit
+from pipeline.tailoring.taxonomy import Taxonomy
+
+# Cue words in a clause override the section's default.
+_PREFERRED_CUE = re.compile(
+    r"\b(?:preferred|prefer|a\s+plus|plus\b|nice[\s-]to[\s-]have|bonus|desirable|desired|ideally|advantage(?:ous)?|"
+    r"would\s+be\s+great|beneficial|not\s+required|optional)\b",
+    re.IGNORECASE,
+)
+_REQUIRED_CUE = re.compile(
+    r"\b(?:must|required|requires?|requirement|essential|mandatory|minimum|need\s+to\s+have)\b",
+    re.IGNORECASE,
+)
+_NUMBER_WORDS = {w: i for i, w in enumerate("zero one two three four five six seven eight nine ten eleven twelve".split())}
+_YEARS_RE = re.compile(
+    r"(?:(?:at\s+least|minimum(?:\s+of)?|min\.?|over|more\s+than)\s+)?"
+    r"\b(\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\b\s*(?:\+|plus)?\s*"
+    r"(?:(?:-|–|to)\s*(\d{1,2})\s*\+?\s*)?(?:\(\d{1,2}\)\s*)?(?:years?|yrs?)\b",
+    re.IGNORECASE,
+)
+_LEVELS: tuple[tuple[Seniority, str], ...] = (
+    ("executive", r"\b(?:chief|cto|ceo|cfo|coo|cio|vp|vice\s+president|head\s+of)\b"),
+    ("director", r"\bdirector\b"),
+    ("principal", r"\bprincipal\b"),
+    ("staff", r"\bstaff\s+(?:software|engineer|data|machine|ml|product|designer|developer|scientist|sre|security)"),
+    ("manager", r"\bmanager\b|\bmanagement\s+role\b"),
+    ("lead", r"\b(?:lead|tech\s+lead|team\s+lead|charge\s+nurse|supervisor)\b"),
+    ("senior", r"\b(?:senior|sr\.?)\b"),
+    ("mid", r"\b(?:mid[\s-]?level|intermediate|mid[\s-]senior)\b"),
+    ("junior", r"\b(?:junior|jr\.?|entry[\s-]level|graduate|new\s+grad|associate)\b"),
+    ("intern", r"\b(?:intern|internship|trainee|apprentice)\b"),
+)
+LEVEL_RANK: dict[str, int] = {
+    "intern": 0, "junior": 1, "mid": 2, "senior": 3, "lead": 4, "staff": 4, "manager": 4,
+    "principal": 5, "director": 6, "executive": 7,
+}
+_DEGREE_WORDS: tuple[tuple[Degree, re.Pattern[str]], ...] = (
+    ("doctorate", re.compile(r"\b(?:ph\.?\s?d|doctorate|doctoral|DNP|PharmD)\b", re.IGNORECASE)),
+    ("master", re.compile(r"\b(?:(?i:master'?s|masters|master\s+of|master\s+degree)|MBA|MSN|MSc|M\.S\.|MEng|M\.Sc\.|M\.A\.|MPH|MFA)(?![\w.])"
+                          r"|\bMS\b(?!\s*(?:Office|Excel|Word|SQL|Teams|Project|Access|Outlook|PowerPoint))")),
+    ("bachelor", re.compile(r"\b(?:(?i:bachelor'?s?|bachelors|undergraduate\s+degree|four[\s-]year\s+degree)|BSN|BSc|B\.S\.|"
+                            r"B\.Sc\.|B\.A\.|BEng|B\.?Tech|B\.E\.|BBA|BFA)(?![\w.])|\b(?:BS|BA)\b(?![\w&])")),
+    ("associate", re.compile(r"\b(?:associate'?s?\s+degree|ADN|AAS|A\.A\.S\.)(?![\w.])", re.IGNORECASE)),
+)
+DEGREE_RANK: dict[str, int] = {"associate": 1, "bachelor": 2, "master": 3, "doctorate": 4}
+_KEY_TERMS = 12
+
+
+def seniority_of(text: str) -> Seniority | None:
+    for level, pattern in _LEVELS:
+        if re.search(pattern, text, re.IGNORECASE):
+            return level
+    return None
+
+
+def degrees_in(text: str) -> list[tuple[Degree, str]]:
+    """Degrees mentioned in ``text`` with the words used ("BSN", "Bachelor's")."""
+    found = []
+    for degree, pattern in _DEGREE_WORDS:
+        for m in pattern.finditer(text):
+            found.append((degree, m.group()))
+    return found
+
+
+def _years(text: str) -> float | None:
+    best = None
+    for m in _YEARS_RE.finditer(text):
+        raw = m.group(1).lower()
+        low = int(raw) if raw.isdigit() else _NUMBER_WORDS[raw]
+        tail = text[m.end(): m.end() + 60].lower()
+        head = text[max(0, m.start() - 60): m.start()].lower()
+        if re.search(r"\b(?:ago|old|warranty|anniversary|in business|founded)\b", tail + " " + head):
+            continue
+        if 0 < low <= 40:
+            best = low if best is None else max(best, low)
+    return float(best) if best is not None else None
+
+
+def _clause_requirements(sentence: str, default: Requirement) -> list[tuple[int, int, Requirement]]:
+    """(start, end, requirement) spans of ``sentence``: a clause takes its own cue, else the next clause's, else the section's."""
+    spans: list[tuple[int, int, Requirement | None]] = []
+    pos = 0
+    mixed = bool(_PREFERRED_CUE.search(sentence)) and bool(_REQUIRED_CUE.search(sentence))
+    splitter = re.compile(r";|,\s+|\s+(?:but|while|whereas)\s+|\s+and\s+(?=(?:\S+\s+){0,3}(?:is|are)\b)" if mixed else r";")
+    for m in list(splitter.finditer(sentence)) + [None]:
+        end = m.start() if m else len(sentence)
+        clause = sentence[pos:end]
+        cue: Requirement | None = None
+        if _PREFERRED_CUE.search(clause):
+            cue = "preferred"
+        elif _REQUIRED_CUE.search(clause):
+            cue = "required"
+        spans.append((pos, end, cue))
+        pos = m.end() if m else end
+    resolved: list[tuple[int, int, Requirement]] = []
+    for i, (a, b, cue) in enumerate(spans):
+        if cue is None:
+            cue = next((c for _, _, c in spans[i + 1:] if c), None) or next(
+                (c for _, _, c in reversed(spans[:i]) if c), None) or default
+        resolved.append((a, b, cue))
+    return resolved
+
+
+def _key_terms(lines: list[str], taxonomy: Taxonomy) -> tuple[str, ...]:
+    counts: Counter[str] = Counter()
+    first: dict[str, int] = {}
+    surface: dict[str, str] = {}
+    order = 0
+    for line in lines:
+        # Skill mentions break the word stream: key terms are what the skills do not already cover.
+        for chunk in re.split(r"[.;:!?()\[\]/•|]", _mask_skills(line, taxonomy)):
+            tokens = [w for w in words(chunk)]
+            stems = [stem(w) for w in tokens]
+            for i, s in enumerate(stems):
+                if s in STOPWORDS or len(s) < 4:
+                    continue
+                grams = [(s, tokens[i].lower())]
+                if i + 1 < len(stems) and stems[i + 1] not in STOPWORDS and len(stems[i + 1]) >= 3:
+                    grams.append((f"{s} {stems[i + 1]}", f"{tokens[i]} {tokens[i + 1]}".lower()))
+                for key, text in grams:
+                    counts[key] += 1
+                    if key not in first:
+                        first[key], surface[key] = order, text
+                        order += 1
+    scored = sorted(
+        (k for k, c in counts.items() if c >= 2 or " " in k),
+        key=lambda k: (-(counts[k] * (1.6 if " " in k else 1.0)), first[k]),
+    )
+    chosen: list[str] = []
+    for key in scored:
+        if len(chosen) >= _KEY_TERMS:
+            break
+        if " " in key and counts[key] < 2 and len(chosen) >= _KEY_TERMS // 2:
+            continue
+        if any(key in c.split(" ") for c in chosen if " " in c) or any(key == c for c in chosen):
+            continue
+        chosen.append(key)
+    return tuple(surface[k] for k in chosen)
+
+
+def _mask_skills(line: str, taxonomy: Taxonomy) -> str:
+    out, pos = [], 0
+    for m in taxonomy.find(line):
+        out.append(line[pos:m.start])
+        out.append(" | ")
+        pos = m.end
+    out.append(line[pos:])
+    return "".join(out)
+
+
+def analyse_job(job: JobPosting, taxonomy: Taxonomy) -> JobProfile:
+    """Everything the score and the rewrite need to know about a job posting."""
+    hits: dict[str, SkillHit] = {}
+    term_lines: list[str] = []
+    all_text: list[str] = [job.title]
+    for section in job.sections:
+        if section.kind in ("about", "benefits"):
+            continue
+        default: Requirement = "preferred" if section.kind == "preferred" else "required"
+        term_lines.extend(section.lines)
+        for line in (section.heading, *section.lines):
+            if not line:
+                continue
+            all_text.append(line)
+            matches = list(taxonomy.find(line))
+            if not matches:
+                continue
+            spans = _clause_requirements(line, default) if line != section.heading else [(0, len(line), default)]
+            for m in matches:
+                requirement = next((r for a, b, r in spans if a <= m.start < b), default)
+                known = hits.get(m.skill)
+                if known is None or (known.requirement == "preferred" and requirement == "required"):
+                    term = known.term if known else m.surface
+                    hits[m.skill] = SkillHit(skill=m.skill, category=taxonomy.category(m.skill), term=term,
+                                             requirement=requirement, line=line[:300])
+    for m in taxonomy.find(job.title):
+        hits.setdefault(m.skill, SkillHit(skill=m.skill, category=taxonomy.category(m.skill), term=m.surface,
+                                          requirement="required", line=job.title))
+    text = "\n".join(all_text)
+    degrees = degrees_in(text)
+    degree = min((d for d, _ in degrees), key=DEGREE_RANK.__getitem__, default=None)
+    ordered = sorted(hits.values(), key=lambda h: h.requirement != "required")
+    return JobProfile(
+        path=job.path,
+        title=job.title,
+        skills=tuple(ordered),
+        years=_years(text),
+        seniority=seniority_of(job.title) or _seniority_in_text(text),
+        degree=degree,
+        degree_terms=tuple(dict.fromkeys(w for _, w in degrees)),
+        key_terms=_key_terms(term_lines, taxonomy),
+    )
+
+
+def _seniority_in_text(text: str) -> Seniority | None:
+    m = re.search(r"\b(senior|junior|entry|mid|principal|staff)[\s-]level\b", text, re.IGNORECASE)
+    if not m:
+        return None
+    return {"entry": "junior"}.get(m.group(1).lower(), m.group(1).lower())  # type: ignore[return-value]

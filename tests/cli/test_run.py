@@ -1,0 +1,158 @@
+"""`tailor run` end to end: output, JSON format, cache behaviour, errors."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.cli.conftest import BAD, JOB, OTHER_JOB, RESUME
+
+CACHED_STEPS = {"resume", "job", "job_profile", "resume_profile", "ats_before", "targets", "tailoring", "ats_after"}
+
+
+def _copy(src: Path, folder: Path) -> Path:
+    dest = folder / src.name
+    dest.write_bytes(src.read_bytes())
+    return dest
+
+
+def test_run_writes_the_tailored_resume_and_the_documented_json(tailor_json, tmp_path: Path) -> None:
+    resume = _copy(RESUME, tmp_path)
+    data = tailor_json("run", resume, "--job", JOB)
+    assert set(data) >= {"input", "scores", "skills", "changes", "output", "report"}
+    assert data["input"] == {"resume": str(resume), "job": str(JOB)}
+    scores = data["scores"]
+    assert 0 <= scores["before"] <= scores["after"] <= 100
+    assert sum(scores["breakdown"].values()) == pytest.approx(scores["after"], abs=0.05)
+    assert set(data["skills"]) == {"matched", "surfaced", "missing"}
+    for change in data["changes"]:
+        assert change["kind"] in {"reorder", "rename", "surface", "rewrite"} and change["reason"]
+    output = Path(data["output"])
+    assert output == tmp_path / "software_engineer.tailored.md"
+    assert output.read_text(encoding="utf-8").strip()
+    report = data["report"]
+    assert report["mode"] == "parallel"
+    assert {s["name"] for s in report["steps"]} >= CACHED_STEPS | {"validation", "rendered", "stored"}
+    assert report["critical_path"] and report["critical_path_ms"] <= report["wall_ms"] + 1e-6
+    assert report["speedup"] == pytest.approx(report["sequential_ms"] / report["wall_ms"], rel=1e-3)
+    for s in report["steps"]:
+        assert s["status"] == "ok" and s["end_ms"] >= s["start_ms"]
+        assert set(s) == {"name", "needs", "start_ms", "end_ms", "duration_ms", "attempts", "cache", "status", "background", "error"}
+
+
+def test_second_run_hits_every_cached_step_and_a_new_job_keeps_resume_side_hits(tailor_json, tmp_path: Path) -> None:
+    resume = _copy(RESUME, tmp_path)
+    first = {s["name"]: s["cache"] for s in tailor_json("run", resume, "--job", JOB)["report"]["steps"]}
+    assert {first[n] for n in CACHED_STEPS} == {"miss"}
+    second = {s["name"]: s["cache"] for s in tailor_json("run", resume, "--job", JOB)["report"]["steps"]}
+    assert {second[n] for n in CACHED_STEPS} <= {"l1", "l2"}
+    assert second["stored"] == "off"  # side effects are never cached
+    third = {s["name"]: s["cache"] for s in tailor_json("run", resume, "--job", OTHER_JOB)["report"]["steps"]}
+    assert third["resume"] in {"l1", "l2"} and third["resume_profile"] in {"l1", "l2"}
+    assert third["job"] == "miss" and third["job_profile"] == "miss" and third["tailoring"] == "miss"
+
+
+def test_no_cache_computes_everything(tailor_json, tmp_path: Path) -> None:
+    resume = _copy(RESUME, tmp_path)
+    tailor_json("run", resume, "--job", JOB)
+    data = tailor_json("run", resume, "--job", JOB, "--no-cache")
+    assert {s["cache"] for s in data["report"]["steps"]} == {"off"}
+
+
+@pytest.mark.parametrize("schedule", ["sequential", "waves", "parallel"])
+def test_every_schedule_gives_the_same_result(tailor_json, tmp_path: Path, schedule: str) -> None:
+    resume = _copy(RESUME, tmp_path)
+    baseline = tailor_json("run", resume, "--job", JOB, "--no-cache", "--out", tmp_path / "a.md")
+    data = tailor_json("run", resume, "--job", JOB, "--no-cache", "--schedule", schedule, "--out", tmp_path / "b.md")
+    assert data["report"]["mode"] == schedule
+    assert data["scores"] == baseline["scores"] and data["changes"] == baseline["changes"]
+    assert (tmp_path / "a.md").read_bytes() == (tmp_path / "b.md").read_bytes()
+
+
+@pytest.mark.parametrize("fmt", ["json", "html"])
+def test_output_formats(tailor_json, tmp_path: Path, fmt: str) -> None:
+    resume = _copy(RESUME, tmp_path)
+    data = tailor_json("run", resume, "--job", JOB, "--format", fmt)
+    output = Path(data["output"])
+    assert output.suffix == f".{fmt}"
+    text = output.read_text(encoding="utf-8")
+    if fmt == "json":
+        json.loads(text)
+    else:
+        assert text.lstrip().lower().startswith("<!doctype html")
+
+
+def test_rich_output_shows_scores_changes_and_timings(tailor, tmp_path: Path) -> None:
+    resume = _copy(RESUME, tmp_path)
+    code, out, err = tailor("run", resume, "--job", JOB, "--explain")
+    assert code == 0, err
+    for needle in ("ATS score", "Score breakdown", "Changes", "Steps", "critical path", "speedup", "What if", "Wrote"):
+        assert needle in out
+
+
+def test_the_input_is_never_overwritten(tailor, tmp_path: Path) -> None:
+    resume = _copy(RESUME, tmp_path)
+    before = resume.read_bytes()
+    code, out, err = tailor("run", resume, "--job", JOB, "--out", resume)
+    assert code == 2 and "overwrite" in err and resume.read_bytes() == before
+
+
+@pytest.mark.parametrize(
+    ("name", "problem"),
+    [
+        ("missing.md", "no such file"),
+        ("empty.md", "empty"),
+        ("binary.md", ""),
+        ("malformed.json", ""),
+        ("not_resume.json", "JSON Resume"),
+        ("tags.yaml", ""),
+        ("corrupt.pdf", ""),
+        ("corrupt.docx", ""),
+    ],
+)
+def test_bad_resumes_are_one_line_errors_with_exit_2(tailor, name: str, problem: str) -> None:
+    path = BAD / name
+    code, out, err = tailor("run", path, "--job", JOB)
+    assert code == 2
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: ") and str(path) in lines[0]
+    assert problem in lines[0]
+    assert "Traceback" not in err
+
+
+def test_a_job_with_no_content_is_rejected(tailor, tmp_path: Path) -> None:
+    resume = _copy(RESUME, tmp_path)
+    code, out, err = tailor("run", resume, "--job", BAD / "job_empty.txt")
+    assert code == 2 and "job_empty.txt" in err and "Traceback" not in err
+
+
+def test_a_folder_where_a_file_is_expected(tailor, tmp_path: Path) -> None:
+    code, out, err = tailor("run", tmp_path, "--job", JOB)
+    assert code == 2 and "folder" in err
+
+
+def test_real_subprocess_with_console_script(env: dict[str, str], tmp_path: Path) -> None:
+    resume = _copy(RESUME, tmp_path)
+    completed = subprocess.run(
+        [sys.executable, "-m", "cli", "run", str(resume), "--job", str(JOB), "--json"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **env},
+        timeout=120,
+    )
+    assert completed.returncode == 0, completed.stderr
+    data = json.loads(completed.stdout)  # nothing but the JSON object on stdout
+    assert Path(data["output"]).exists()
+    missing = subprocess.run(
+        [sys.executable, "-m", "cli", "run", str(tmp_path / "nope.md"), "--job", str(JOB)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **env},
+        timeout=120,
+    )
+    assert missing.returncode == 2 and "Traceback" not in missing.stderr and "nope.md" in missing.stderr
