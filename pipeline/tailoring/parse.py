@@ -151,6 +151,9 @@ def _contact(header: list[str], text: str) -> Contact:
         if not line or _EMAIL_RE.search(line) or _LINK_RE.search(line) or _PHONE_RE.search(line):
             parts = [p.strip() for p in re.split(r"\s*[|•·]\s*", line)]
             location = location or next((p for p in parts if _LOCATION_RE.match(p) and "," in p), "")
+            plain = [p for p in parts if p and not CONTACT_RE.search(p) and not _LOCATION_RE.match(p)]
+            if name and not headline and plain and len(plain[0].split()) <= 8:
+                headline = plain[0]
             continue
         if _LABEL_RE.match(line) and not name:
             continue
@@ -280,8 +283,14 @@ def _skill_items(lines: list[str]) -> list[str]:
     return list(dict.fromkeys(items))
 
 
+def _plain_item(line: str) -> str:
+    text = _MD_HEADING_RE.sub(r"\2", strip_bullet(line)).strip()
+    bold = _BOLD_LINE_RE.match(text)
+    return bold.group(1).strip() if bold else text
+
+
 def _plain_items(lines: list[str]) -> list[str]:
-    return [strip_bullet(line).strip("*_ ") for line in lines if strip_bullet(line).strip("*_ ")]
+    return [item for item in map(_plain_item, lines) if item]
 
 
 def _normalise_lines(text: str) -> list[str]:
@@ -369,7 +378,8 @@ _JOB_KINDS: tuple[tuple[str, str], ...] = (
                  r"who you are|skills|experience|minimum|basic|essential|about you|what you need|your profile|competenc"),
     ("responsibilities", r"responsibilit|what you'll do|what you will do|duties|the role|your role|you will|day[- ]to[- ]day|"
                          r"accountabilit|the job|the work|key tasks|in this role|what you'll be doing|job description|overview|summary"),
-    ("about", r"about us|about the company|about the team|who we are|our company|our mission|company|our team|about"),
+    ("about", r"about us|about the company|about the team|who we are|our company|our mission|company|our team|about|"
+              r"how we work|culture|our values|life at|why us"),
 )
 _JOB_TITLE_RE = re.compile(r"^\s*(?:\*\*)?(?:job\s+title|position(?:\s+title)?|title|role|job)(?:\*\*)?\s*[:：]\s*(?:\*\*)?\s*(.+?)\s*(?:\*\*)?$", re.I)
 
