@@ -67,6 +67,15 @@ def tick_marks(axis_ms: float, width: int, ticks: int = 5) -> list[tuple[int, fl
     return marks
 
 
+def tick_label(value_ms: float) -> str:
+    """Round tick values without trailing zeros: 0, 250 ms, 1.5 s."""
+    if value_ms == 0:
+        return "0"
+    if value_ms >= 1000:
+        return f"{value_ms / 1000:g} s"
+    return f"{value_ms:.6g} ms"
+
+
 def axis_lines(axis_ms: float, width: int, indent: int) -> tuple[Text, Text]:
     """The tick line and the label line under a plot of ``width`` columns."""
     marks = tick_marks(axis_ms, width)
@@ -75,7 +84,7 @@ def axis_lines(axis_ms: float, width: int, indent: int) -> tuple[Text, Text]:
     free = 0  # first label column not yet used, so labels never overlap
     for col, value in marks:
         rule[col] = "┴"
-        label = "0" if value == 0 else ms(value)
+        label = tick_label(value)
         at = max(col - len(label) // 2, 0, free)
         if at + len(label) > len(labels):
             continue

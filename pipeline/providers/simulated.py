@@ -1,13 +1,14 @@
 """The simulated provider: the real local engine plus per-stage latency from a profile.
 
-Each step computes its real result, then sleeps the profile's seconds for its
-stage times the scale, so schedules behave as they would against a slow remote
-service while the results stay those of the local engine.
+Each step computes its real result, then sleeps until its stage has taken the
+profile's seconds times the scale, so schedules behave as they would against a
+slow remote service while the results stay those of the local engine.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import time
 from typing import TYPE_CHECKING, Any
 
 import anyio
@@ -52,8 +53,10 @@ def _delayed(step: Step, seconds: float) -> Step:
     fn = step.fn
 
     async def delayed(**kwargs: Any) -> Any:
+        started = time.perf_counter()
         result = await fn(**kwargs) if step.is_async else fn(**kwargs)
-        await anyio.sleep(seconds)
+        # The profile gives what the stage takes in all: the real work counts towards it.
+        await anyio.sleep(max(0.0, seconds - (time.perf_counter() - started)))
         return result
 
     return dataclasses.replace(step, fn=delayed)

@@ -28,7 +28,15 @@ STOPWORDS = frozenset(
     familiarity familiar proficiency proficient hands-on solid deep demonstrated successful success apply applicants
     applicant employer employment equal benefits salary paid time full-time part-time remote hybrid onsite office
     location locations us usa per hour hours week weeks month months annual annually one two three four five six seven
-    eight nine ten first second senior junior mid lead staff principal intern manager director level entry""".split()
+    eight nine ten first second senior junior mid lead staff principal intern manager director level entry build
+    builds built building small large big every many much clear clean high low key core own owns owning run runs
+    running write writes writing take takes taking part fast quick quickly thing things way ways lot lots daily
+    today best better kind sure true real always often usually still yet really anything everything something
+    enjoy enjoys love loves like likes wants make makes made get gets got keep keeps go goes going come comes
+    ship ships move moves help helps helping join joins joining hand hands end ends start starts great
+    engineer engineers engineering developer developers similar relevant plus strong ideal open we've you've
+    looking people person world grow growing fun exciting passionate passion mission impact value values
+    around along ago next last great""".split()
 )
 
 _SENIORITY_WORDS = frozenset("senior sr junior jr mid lead staff principal intern manager director head chief".split())

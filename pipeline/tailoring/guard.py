@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import math
+import re
+from datetime import date
 
 from pipeline.errors import GuardError
 from pipeline.tailoring._text import human_list, numbers, resume_text
 from pipeline.tailoring.models import Resume
 from pipeline.tailoring.profile import resume_years
 from pipeline.tailoring.taxonomy import Taxonomy
+
+
+_YEARS_RE = re.compile(r"(?<![\w.])(\d+)\+? years\b")
 
 
 def _without_skills(text: str, taxonomy: Taxonomy) -> str:
@@ -26,7 +31,8 @@ def check_no_invention(source: Resume, tailored: Resume, taxonomy: Taxonomy) -> 
     """Raise GuardError naming every skill, title, employer, date or number ``tailored`` adds to ``source``.
 
     Allowed beyond the source text: the whole number of years the source's own
-    dates cover, which the rewritten summary may state.
+    dates cover (with "Present" counted to any day from the resume's latest date
+    up to today), which the rewritten summary may state.
     """
     problems: list[str] = []
     source_text = resume_text(source)
@@ -48,8 +54,12 @@ def check_no_invention(source: Resume, tailored: Resume, taxonomy: Taxonomy) -> 
     if bad_roles:
         problems.append(f"roles not in the source: {human_list(bad_roles, 6)}")
     allowed = numbers(_without_skills(source_text, taxonomy))
-    allowed.add(str(math.floor(resume_years(source))))
-    new_numbers = sorted(numbers(_without_skills(tailored_text, taxonomy)) - allowed, key=lambda n: (len(n), n))
+    low = math.floor(resume_years(source))
+    high = math.floor(resume_years(source, date.today()))
+    derived = {str(n) for n in range(low, max(low, high) + 1)}
+    # A derived figure is allowed only where it states years of experience ("5+ years").
+    checked = _YEARS_RE.sub(lambda m: " " if m.group(1) in derived else m.group(), _without_skills(tailored_text, taxonomy))
+    new_numbers = sorted(numbers(checked) - allowed, key=lambda n: (len(n), n))
     if new_numbers:
         problems.append(f"numbers not in the source: {human_list(new_numbers, 8)}")
     if problems:

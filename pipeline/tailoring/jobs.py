@@ -11,7 +11,7 @@ from pipeline.tailoring.taxonomy import Taxonomy
 
 # Cue words in a clause override the section's default.
 _PREFERRED_CUE = re.compile(
-    r"\b(?:preferred|prefer|a\s+plus|plus\b|nice[\s-]to[\s-]have|bonus|desirable|desired|ideally|advantage(?:ous)?|"
+    r"\b(?:preferred|preferably|prefer|a\s+plus|plus\b|nice[\s-]to[\s-]have|bonus|desirable|desired|ideally|advantage(?:ous)?|"
     r"would\s+be\s+great|beneficial|not\s+required|optional)\b",
     re.IGNORECASE,
 )
@@ -84,8 +84,11 @@ def _years(text: str) -> float | None:
     return float(best) if best is not None else None
 
 
-def _clause_requirements(sentence: str, default: Requirement) -> list[tuple[int, int, Requirement]]:
-    """(start, end, requirement) spans of ``sentence``: a clause takes its own cue, else the next clause's, else the section's."""
+def _clause_requirements(sentence: str, default: Requirement) -> list[tuple[int, int, Requirement | None]]:
+    """(start, end, requirement) spans of ``sentence``: a clause takes its own cue, else the next clause's.
+
+    None where no clause of the sentence has a cue: the section decides.
+    """
     spans: list[tuple[int, int, Requirement | None]] = []
     pos = 0
     mixed = bool(_PREFERRED_CUE.search(sentence)) and bool(_REQUIRED_CUE.search(sentence))
@@ -100,11 +103,11 @@ def _clause_requirements(sentence: str, default: Requirement) -> list[tuple[int,
             cue = "required"
         spans.append((pos, end, cue))
         pos = m.end() if m else end
-    resolved: list[tuple[int, int, Requirement]] = []
+    resolved: list[tuple[int, int, Requirement | None]] = []
     for i, (a, b, cue) in enumerate(spans):
         if cue is None:
             cue = next((c for _, _, c in spans[i + 1:] if c), None) or next(
-                (c for _, _, c in reversed(spans[:i]) if c), None) or default
+                (c for _, _, c in reversed(spans[:i]) if c), None)
         resolved.append((a, b, cue))
     return resolved
 
@@ -158,40 +161,59 @@ def _mask_skills(line: str, taxonomy: Taxonomy) -> str:
 
 def analyse_job(job: JobPosting, taxonomy: Taxonomy) -> JobProfile:
     """Everything the score and the rewrite need to know about a job posting."""
-    hits: dict[str, SkillHit] = {}
+    # Per skill: its first mention (the job's wording), mentions, and the requirement each mention implies,
+    # explicit (a Requirements/Nice-to-have section or a cue word) or implied (mentioned in duties or elsewhere).
+    first: dict[str, tuple[int, str, str]] = {}
+    mentions: Counter[str] = Counter()
+    explicit: dict[str, set[Requirement]] = {}
     term_lines: list[str] = []
     all_text: list[str] = [job.title]
+    degree_lines: list[str] = []
+    order = 0
+    for m in taxonomy.find(job.title):
+        first.setdefault(m.skill, (order, m.surface, job.title))
+        mentions[m.skill] += 1
+        order += 1
     for section in job.sections:
         if section.kind in ("about", "benefits"):
             continue
-        default: Requirement = "preferred" if section.kind == "preferred" else "required"
+        section_cue: Requirement | None = (
+            "preferred" if section.kind == "preferred" else "required" if section.kind == "required" else None
+        )
         term_lines.extend(section.lines)
         for line in (section.heading, *section.lines):
             if not line:
                 continue
             all_text.append(line)
+            if section.kind != "preferred":
+                degree_lines.append(line)
             matches = list(taxonomy.find(line))
             if not matches:
                 continue
-            spans = _clause_requirements(line, default) if line != section.heading else [(0, len(line), default)]
+            spans = _clause_requirements(line, section_cue or "required") if line != section.heading else []
             for m in matches:
-                requirement = next((r for a, b, r in spans if a <= m.start < b), default)
-                known = hits.get(m.skill)
-                if known is None or (known.requirement == "preferred" and requirement == "required"):
-                    term = known.term if known else m.surface
-                    hits[m.skill] = SkillHit(skill=m.skill, category=taxonomy.category(m.skill), term=term,
-                                             requirement=requirement, line=line[:300])
-    for m in taxonomy.find(job.title):
-        hits.setdefault(m.skill, SkillHit(skill=m.skill, category=taxonomy.category(m.skill), term=m.surface,
-                                          requirement="required", line=job.title))
+                first.setdefault(m.skill, (order, m.surface, line[:300]))
+                mentions[m.skill] += 1
+                order += 1
+                cue = next((r for a, b, r in spans if a <= m.start < b), None) or section_cue
+                if cue is not None:
+                    explicit.setdefault(m.skill, set()).add(cue)
+    hits = []
+    for skill, (position, term, line) in first.items():
+        cues = explicit.get(skill)
+        requirement: Requirement = "preferred" if cues == {"preferred"} else "required"
+        hits.append((requirement != "required", -mentions[skill], position,
+                     SkillHit(skill=skill, category=taxonomy.category(skill), term=term, requirement=requirement,
+                              line=line)))
     text = "\n".join(all_text)
-    degrees = degrees_in(text)
+    # A degree the job only prefers is not a requirement: read degrees outside preferred wording.
+    degrees = degrees_in("\n".join(line for line in degree_lines if not _PREFERRED_CUE.search(line)))
     degree = min((d for d, _ in degrees), key=DEGREE_RANK.__getitem__, default=None)
-    ordered = sorted(hits.values(), key=lambda h: h.requirement != "required")
+    hits.sort(key=lambda h: h[:3])
     return JobProfile(
         path=job.path,
         title=job.title,
-        skills=tuple(ordered),
+        skills=tuple(h[3] for h in hits),
         years=_years(text),
         seniority=seniority_of(job.title) or _seniority_in_text(text),
         degree=degree,

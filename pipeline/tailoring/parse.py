@@ -76,7 +76,8 @@ _TITLE_WORDS = frozenset(
     attorney counsel operator educator professor lecturer scrum owner secretary receptionist medic paramedic
     aide caregiver chef stylist photographer""".split()
 )
-_LOCATION_RE = re.compile(r"^(?:remote|hybrid|on-?site|[A-Z]{2}|[A-Z][a-z]+(?: [A-Z][a-z]+)*,\s*[A-Z]{2})$")
+_LOCATION_RE = re.compile(r"^(?:remote|hybrid|on-?site|[A-Z][a-z]+(?: [A-Z][a-z]+)*,\s*[A-Z]{2})$", re.IGNORECASE)
+_ROLE_MAIN_SPLIT_RE = re.compile(r"\s+(?:\||—|–|@|at|·|•)\s+|\s*\|\s*|\t+|\s{3,}")
 _ROLE_SPLIT_RE = re.compile(r"\s+(?:\||—|–|-|@|at|·|•)\s+|\s*\|\s*|,\s+|\t+|\s{3,}")
 
 
@@ -102,7 +103,7 @@ def _split_giant(text: str) -> str:
     names = sorted({n for n in _SECTION_NAMES if len(n) > 3}, key=len, reverse=True)
     # Section names in Title Case or ALL CAPS, as whole words, start a line of their own.
     titled = "|".join(re.escape(n.title()) + "|" + re.escape(n.upper()) for n in names)
-    heading_re = re.compile(rf"(?<![\w&])({titled})(?=\s*[:\-–]?\s+|\s*$)")
+    heading_re = re.compile(rf"(?<![\w&])({titled})(?:\s*[:\-–]?\s+|\s*$)")
     out = []
     for line in lines:
         if len(line) < 300:
@@ -149,10 +150,13 @@ def _contact(header: list[str], text: str) -> Contact:
     for raw in header:
         line = _MD_HEADING_RE.sub(r"\2", raw).strip().strip("*_ ")
         if not line or _EMAIL_RE.search(line) or _LINK_RE.search(line) or _PHONE_RE.search(line):
-            parts = [p.strip() for p in re.split(r"\s*[|•·]\s*", line)]
+            parts = [p.strip() for p in re.split(r"\s*[|•·]\s*|\s+[-–—]\s+", line)]
             location = location or next((p for p in parts if _LOCATION_RE.match(p) and "," in p), "")
-            plain = [p for p in parts if p and not CONTACT_RE.search(p) and not _LOCATION_RE.match(p)]
-            if name and not headline and plain and len(plain[0].split()) <= 8:
+            plain = [p for p in parts if p and not CONTACT_RE.search(p) and not _LOCATION_RE.match(p)
+                     and len(p.split()) <= 8 and not any(ch.isdigit() for ch in p)]
+            if not name and plain:
+                name, plain = plain[0], plain[1:]
+            if name and not headline and plain:
                 headline = plain[0]
             continue
         if _LABEL_RE.match(line) and not name:
@@ -176,7 +180,10 @@ def _role_from_block(block: list[str], section: int) -> Role:
     dates = find_range(text)
     if dates is not None:
         text = text[: dates.span[0]] + "   " + text[dates.span[1]:]
-    parts = [p for p in (_clean_part(p) for p in _ROLE_SPLIT_RE.split(text)) if p and not _LOCATION_RE.match(p)]
+    parts = [p for p in (_clean_part(p) for p in _ROLE_MAIN_SPLIT_RE.split(text)) if p]
+    if len(parts) < 2:
+        parts = [p for p in (_clean_part(p) for p in _ROLE_SPLIT_RE.split(text)) if p]
+    parts = [p for p in parts if not _LOCATION_RE.match(p)]
     parts = [p for p in parts if p.lower() not in {"company", "description", "present", "to"}]
     title = next((p for p in parts if _TITLE_WORDS & {w.lower() for w in words(p)}), "")
     rest = [p for p in parts if p != title]
@@ -212,8 +219,25 @@ def _looks_like_header(text: str, following: str) -> bool:
     )
 
 
+def _split_run_on(line: str) -> list[str]:
+    """A long line holding whole roles ("Analyst at Acme, 2019 - 2021: built ...; Intern at ...") as header + text lines."""
+    if len(line) < 60 or find_range(line) is None:
+        return [line]
+    bullet = is_bullet(line)
+    out = []
+    for n, segment in enumerate(re.split(r";\s+", strip_bullet(line) if bullet else line)):
+        dates = find_range(segment)
+        if (dates is not None and dates.span[1] <= 120 and not (bullet and n == 0)
+                and re.match(r"\s*[:.)\]]\s+", segment[dates.span[1]:])):
+            out.append(segment[: dates.span[1]].strip())
+            segment = re.sub(r"^\s*[:.)\]]\s+", "", segment[dates.span[1]:])
+        if segment.strip():
+            out.append(("- " if bullet and n == 0 else "") + segment.strip())
+    return out
+
+
 def _roles(lines: list[str], section: int) -> list[Role]:
-    content = [line.strip() for line in lines if line.strip()]
+    content = [part for line in lines if line.strip() for part in _split_run_on(line.strip())]
     roles: list[Role] = []
     block: list[str] = []
     bullets: list[str] = []
@@ -293,10 +317,30 @@ def _plain_items(lines: list[str]) -> list[str]:
     return [item for item in map(_plain_item, lines) if item]
 
 
+def _unwrap(lines: list[str]) -> list[str]:
+    """Join hard-wrapped continuation lines (indented, or starting in lower case) onto the line they continue."""
+    out: list[str] = []
+    for line in lines:
+        stripped = line.strip()
+        prev = out[-1].strip() if out else ""
+        continues = (
+            stripped and prev and not is_bullet(stripped) and not _MD_HEADING_RE.match(stripped)
+            and not _MD_HEADING_RE.match(prev) and not _BOLD_LINE_RE.match(prev) and not _section_kind(prev)
+            and (line[:2] == "  " and is_bullet(prev)
+                 or stripped[0].islower() and len(prev) >= 50 and not prev.endswith((".", ":", "!", "?"))
+                 and not CONTACT_RE.search(stripped))
+        )
+        if continues:
+            out[-1] = f"{out[-1].rstrip()} {stripped}"
+        else:
+            out.append(line.rstrip())
+    return out
+
+
 def _normalise_lines(text: str) -> list[str]:
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u00a0", " ").replace("\u200b", "")
     text = _split_giant(text)
-    return [line.rstrip() for line in text.split("\n")]
+    return _unwrap(text.split("\n"))
 
 
 def parse_resume(doc: SourceDocument) -> Resume:
@@ -316,8 +360,8 @@ def parse_resume(doc: SourceDocument) -> Resume:
     else:
         # No headings at all: keep the first short lines as the header, read the rest as
         # experience when it carries date ranges (text pasted out of a PDF), else as a summary.
-        cut = next((k for k, line in enumerate(header) if k >= 1 and (len(line.split()) > 12 or find_range(line)
-                                                                      or is_bullet(line))), len(header))
+        cut = next((k for k, line in enumerate(header) if k >= 1 and (len(line.split()) > 8 or line.endswith(".")
+                                                                      or find_range(line) or is_bullet(line))), len(header))
         body = header[cut:]
         header = header[:cut]
         if body:
@@ -372,7 +416,7 @@ def default_heading(kind: SectionKind) -> str:
 # --- job descriptions -------------------------------------------------------------------------
 
 _JOB_KINDS: tuple[tuple[str, str], ...] = (
-    ("benefits", r"benefit|perks|compensation|salary|what we offer|why join|why you'll love|equal opportunity|eeo|pay range"),
+    ("benefits", r"benefit|perks|compensation|salary|what we offer|why join|why you'll love|equal opportunity|eeo|pay range|schedule and pay|^pay\b|what we offer"),
     ("preferred", r"prefer|nice[- ]to[- ]have|bonus|\bplus\b|desir|ideal|great to have|extra credit|additional skills"),
     ("required", r"require|qualification|must[- ]have|what you bring|what you'll need|what we're looking for|you have|"
                  r"who you are|skills|experience|minimum|basic|essential|about you|what you need|your profile|competenc"),

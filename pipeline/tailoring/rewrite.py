@@ -26,7 +26,6 @@ from pipeline.tailoring.models import (
     Tailoring,
     Targets,
 )
-from pipeline.tailoring.profile import resume_years
 from pipeline.tailoring.taxonomy import Taxonomy, load_taxonomy, normalise
 
 _WEIGHT = {"required": 3.0, "preferred": 2.0}
@@ -227,7 +226,7 @@ _TEMPLATES = {
 def summary_lead(resume: Resume, profile: ResumeProfile, job: JobProfile, tone: str) -> str:
     """One sentence from the resume's own facts: its latest title, the years its dates cover, its matched skills."""
     title = profile.titles[0] if profile.titles else ""
-    years = math.floor(resume_years(resume))  # from the resume's own dates: the guard re-derives the same number
+    years = math.floor(profile.total_years)  # from the resume's own dates; the guard re-derives it
     terms = [h.term for h in job.skills if profile.evidence(h.skill)][:4]
     if not title and not terms:
         return ""

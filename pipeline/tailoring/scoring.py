@@ -8,6 +8,8 @@ surfacing can never lower it.
 
 from __future__ import annotations
 
+import re
+
 from pipeline.tailoring._text import content_words, human_list, resume_text, term_index, term_key
 from pipeline.tailoring.jobs import DEGREE_RANK, LEVEL_RANK
 from pipeline.tailoring.models import AtsScore, JobProfile, Resume, ResumeProfile, SkillHit
@@ -65,7 +67,8 @@ def _key_terms(resume: Resume, job: JobProfile, weight: float) -> tuple[float, s
 
 
 def _title_seniority(profile: ResumeProfile, job: JobProfile, weight: float) -> tuple[float, str]:
-    wanted = set(content_words(job.title))
+    core = re.split(r"\s+[-–—|/]\s+|[,(:]", job.title, maxsplit=1)[0]  # "Senior Engineer — Payments" -> "Senior Engineer"
+    wanted = set(content_words(core)) or set(content_words(job.title))
     if wanted and profile.titles:
         overlap = max(len(wanted & set(content_words(t))) for t in profile.titles) / len(wanted)
     else:

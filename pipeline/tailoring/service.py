@@ -214,7 +214,11 @@ class Session:
             raise TailorError(f"{output}: refusing to overwrite the input resume; choose another --out")
         log = _EventLog()
         callbacks = [cb for cb in (log, self._on_event, on_event) if cb is not None]
-        self._engine.on_event = lambda event: [cb(event) for cb in callbacks]  # type: ignore[func-returns-value]
+
+        def on_run_event(event: Event) -> None:
+            for callback in callbacks:
+                callback(event)
+
         sink = _HistorySink(self.history, self, request, files, log, t0) if self.history is not None else None
         from pipeline.tailoring.models import RewriteOptions
 
@@ -232,7 +236,7 @@ class Session:
             "output": OutputTarget(path=str(output), format=fmt),
             "history_sink": sink,
         }
-        result = await self._engine.run(self.graph, inputs, mode=request.schedule)  # type: ignore[arg-type]
+        result = await self._engine.run(self.graph, inputs, mode=request.schedule, on_event=on_run_event)  # type: ignore[arg-type]
         if not result.ok:
             _raise_first_failure(result)
         values = result.values

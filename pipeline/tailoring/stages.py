@@ -86,7 +86,8 @@ def job(job_file: InputFile) -> JobPosting:
     return parse_job(read_job(job_file.path, max_bytes=job_file.size + 1))
 
 
-@step(cache=False)
+# Cached although cheap: it needs the taxonomy, and a fully cached run should never pay to compile it.
+@step(cache=True, version=ANALYSIS_VERSION)
 def validation(resume: Resume, job: JobPosting) -> Validation:
     return Validation(tuple(validate_inputs(resume, job)))
 

@@ -1,0 +1,80 @@
+"""Batch tests: real files, real diskcache and SQLite in tmp folders, the real CLI."""
+
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+from typing import Any, Callable
+
+import pytest
+from typer.testing import CliRunner
+
+ROOT = Path(__file__).resolve().parents[2]
+SAMPLES = ROOT / "sample_data"
+TEMPLATE = (SAMPLES / "resumes" / "software_engineer.md").read_text(encoding="utf-8")
+BIG_TEMPLATE = (ROOT / "tests" / "data" / "messy" / "ten_pages.md").read_text(encoding="utf-8")
+JOB = SAMPLES / "jobs" / "backend_engineer.md"
+JOBS = SAMPLES / "jobs"
+BAD = ROOT / "tests" / "data" / "bad"
+MESSY = ROOT / "tests" / "data" / "messy"
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    return "asyncio"
+
+
+@pytest.fixture
+def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
+    """Cache and history in tmp folders, never the user's; no stray tailor.yaml."""
+    values = {"TAILOR_CACHE_DIR": str(tmp_path / "cache"), "TAILOR_DATA_DIR": str(tmp_path / "data")}
+    for name, value in values.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.chdir(tmp_path)
+    return values
+
+
+@pytest.fixture
+def tailor(env: dict[str, str]) -> Callable[..., tuple[int, str, str]]:
+    """Invoke the CLI in-process; returns (exit code, stdout, stderr)."""
+    from cli.app import app
+
+    runner = CliRunner()
+
+    def invoke(*args: object) -> tuple[int, str, str]:
+        result = runner.invoke(app, [str(a) for a in args])
+        return result.exit_code, result.stdout, result.stderr
+
+    return invoke
+
+
+@pytest.fixture
+def batch_json(tailor: Callable[..., tuple[int, str, str]]) -> Callable[..., tuple[int, dict[str, Any]]]:
+    def invoke(*args: object) -> tuple[int, dict[str, Any]]:
+        code, out, err = tailor("batch", *args, "--json")
+        assert out.strip(), err
+        return code, json.loads(out)
+
+    return invoke
+
+
+def make_resumes(folder: Path, count: int, *, big: bool = False, prefix: str = "r") -> list[Path]:
+    """``count`` distinct resumes (different names and bullet order), so each has its own hash."""
+    folder.mkdir(parents=True, exist_ok=True)
+    template = BIG_TEMPLATE if big else TEMPLATE
+    lines = template.splitlines()
+    paths = []
+    for i in range(count):
+        rng = random.Random(i)
+        bullets = [n for n, line in enumerate(lines) if line.startswith("- ")]
+        shuffled = [lines[n] for n in bullets]
+        rng.shuffle(shuffled)
+        body = list(lines)
+        for n, line in zip(bullets, shuffled):
+            body[n] = line
+        body[0] = f"# Candidate {prefix}{i:03d}"
+        path = folder / f"{prefix}{i:03d}.md"
+        path.write_text("\n".join(body) + "\n", encoding="utf-8")
+        paths.append(path)
+    return paths

@@ -1,0 +1,54 @@
+"""The worker pool on real processes: chunks stream back, a crash fails only what was in flight."""
+
+from __future__ import annotations
+
+from concurrent.futures import CancelledError
+from concurrent.futures.process import BrokenProcessPool
+
+from pipeline.tailoring._batch_pool import ChunkPool
+from tests.batch._crashy import double_or_die, slow_double
+
+
+def drain(pool: ChunkPool, chunks: list[list[int]]) -> list[tuple[list[int], object]]:
+    results = []
+    pending = list(chunks)
+    while pending or pool.in_flight:
+        while pending and not pool.full:
+            pool.submit(pending.pop(0))
+        results.extend(pool.completed(1.0))
+    return results
+
+
+def test_a_crashed_worker_fails_only_the_chunks_in_flight_and_a_new_pool_goes_on() -> None:
+    chunks = [[1, 2], [3, 4], [5, -1], [6, 7], [8, 9], [10, 11], [12, 13], [14, 15]]
+    with ChunkPool(double_or_die, workers=2, max_in_flight=2) as pool:
+        results = drain(pool, chunks)
+        assert pool.restarts == 1
+    by_chunk = {tuple(chunk): result for chunk, result in results}
+    assert set(by_chunk) == {tuple(c) for c in chunks}  # every chunk is answered, once
+    assert isinstance(by_chunk[(5, -1)], BrokenProcessPool)
+    lost = [chunk for chunk, result in by_chunk.items() if isinstance(result, BaseException)]
+    # At most the chunks in flight with the crash are lost; everything submitted after it succeeds.
+    assert len(lost) <= 2
+    for chunk in [(8, 9), (10, 11), (12, 13), (14, 15)]:
+        assert by_chunk[chunk] == [2 * n for n in chunk]
+
+
+def test_stop_cancels_queued_chunks_and_workers_stop_between_items() -> None:
+    chunks = [list(range(i, i + 10)) for i in range(0, 60, 10)]
+    with ChunkPool(slow_double, workers=1, max_in_flight=6) as pool:
+        for chunk in chunks:
+            pool.submit(chunk)
+        first = pool.completed(10.0)  # the first chunk has finished (0.5 s of work)
+        pool.stop()
+        rest = []
+        while pool.in_flight:
+            rest.extend(pool.completed(5.0))
+    results = first + rest
+    assert len(results) == 6
+    assert first[0][1] == [2 * n for n in first[0][0]]
+    cancelled = [r for _, r in results if isinstance(r, CancelledError)]
+    partial = [r for _, r in results if isinstance(r, list) and None in r]
+    assert cancelled  # queued chunks never started
+    for r in partial:  # a started chunk stopped between items: done ones kept, the rest marked
+        assert r == sorted(r, key=lambda v: v is None)

@@ -1,0 +1,47 @@
+"""Compare tests: real engine, real service, real files; settings isolated in tmp folders."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pipeline.engine import RunReport, StepReport
+
+ROOT = Path(__file__).resolve().parents[2]
+RESUME = ROOT / "sample_data" / "resumes" / "software_engineer.md"
+JOB = ROOT / "sample_data" / "jobs" / "backend_engineer.md"
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    return "asyncio"
+
+
+@pytest.fixture
+def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Cache and data folders under tmp_path, never the user's; no stray tailor.yaml."""
+    monkeypatch.setenv("TAILOR_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("TAILOR_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+@pytest.fixture
+def resume_copy(env: Path) -> Path:
+    """The sample resume in its own folder, so a stray output next to it would show."""
+    folder = env / "resumes"
+    folder.mkdir()
+    dest = folder / RESUME.name
+    dest.write_bytes(RESUME.read_bytes())
+    return dest
+
+
+def make_report(mode: str, wall_ms: float, spans: dict[str, tuple[float, float, tuple[str, ...]]], background: tuple[str, ...] = ()) -> RunReport:
+    """A hand-built report: name -> (start_ms, end_ms, needs)."""
+    steps = tuple(
+        StepReport(name=name, needs=needs, start_ms=start, end_ms=end, attempts=1, cache="off", status="ok",
+                   background=name in background)
+        for name, (start, end, needs) in spans.items()
+    )
+    return RunReport(mode=mode, wall_ms=wall_ms, steps=steps)
