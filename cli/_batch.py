@@ -163,7 +163,14 @@ def _progress(batch: Batch, enabled: bool) -> Iterator[Callable[[ItemOutcome], N
     if not enabled:
         yield lambda outcome: None
         return
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
 
     from cli._render import error_console
 
@@ -220,7 +227,7 @@ def _render(
         if many_jobs:
             table.add_column("job", overflow="fold")
         table.add_column("reason", overflow="fold", style="red")
-        for o in failures[:_SHOWN_FAILURES]:
+        for o in sorted(failures, key=lambda o: o.item.index)[:_SHOWN_FAILURES]:
             table.add_row(o.item.resume, *([Path(o.item.job).name] if many_jobs else []), o.error or "")
         out.print(table)
         if len(failures) > _SHOWN_FAILURES:

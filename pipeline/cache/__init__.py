@@ -1,6 +1,7 @@
-"""Two-tier cache: L1 in-process LRU + TTL over L2 diskcache, with step memoization.
+"""Two-tier cache: L1 in-process LRU + TTL over L2 diskcache (or Redis), with step memoization.
 
     cache = TieredCache("~/.cache/tailor")          # L1 + L2 (folder created 0o700)
+    cache = TieredCache(tier=RedisTier(url))        # L1 + L2 shared by every machine on one Redis
     value, status = await cache.get_or_compute(key, compute, namespace="ats", ttl=3600, tags=["job:..."])
     cache.invalidate("job:...")                     # every entry with the tag, both tiers
     cache.stats().to_dict()                         # per tier and namespace
@@ -10,6 +11,7 @@
 from __future__ import annotations
 
 from pipeline.cache._entry import Entry, Lookup, Status
+from pipeline.cache._redis import RedisTier
 from pipeline.cache._stats import CacheStats, Counts, TierStats
 from pipeline.cache._tier import Stored, Tier
 from pipeline.cache.keys import ContentHasher, content_hash, tag_for
@@ -23,6 +25,7 @@ __all__ = [
     "Counts",
     "Entry",
     "Lookup",
+    "RedisTier",
     "Status",
     "StepMemo",
     "Stored",

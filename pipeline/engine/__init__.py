@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pipeline.engine.batch import ItemResult, batch_map
 from pipeline.engine.graph import Graph, Step, step
-from pipeline.engine.report import Event, RunReport, StepReport
+from pipeline.engine.report import Event, RunReport, StepReport, report_metrics
 from pipeline.engine.runner import Engine, Mode, RunResult, StepCache, run, run_sync
 
 __all__ = [
@@ -24,6 +24,7 @@ __all__ = [
     "StepCache",
     "StepReport",
     "batch_map",
+    "report_metrics",
     "run",
     "run_sync",
     "step",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextvars
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, Literal
@@ -9,6 +11,29 @@ from typing import Any, Literal
 StepStatus = Literal["ok", "failed", "skipped", "cancelled"]
 CacheStatus = Literal["miss", "l1", "l2", "stale", "off"]
 EventKind = Literal["started", "finished", "cached", "failed", "skipped", "cancelled", "warning"]
+MetricValue = int | float | str
+
+# The metrics of the step the current code runs in; the runner sets it around each step call.
+_STEP_METRICS: contextvars.ContextVar[dict[str, MetricValue] | None] = contextvars.ContextVar(
+    "tailor_step_metrics", default=None
+)
+
+
+def report_metrics(**values: MetricValue) -> None:
+    """Add figures to the running step's report: numbers add up, text replaces. No-op outside a step.
+
+    A step calls it as often as it likes (e.g. once per request it makes); the totals show
+    in ``StepReport.metrics`` and in the step's ``finished`` / ``failed`` event.
+    """
+    metrics = _STEP_METRICS.get()
+    if metrics is None:
+        return
+    for name, value in values.items():
+        old = metrics.get(name)
+        if isinstance(value, (int, float)) and isinstance(old, (int, float)) and not isinstance(value, bool):
+            metrics[name] = old + value
+        else:
+            metrics[name] = value
 
 
 @dataclass(frozen=True)
@@ -24,6 +49,7 @@ class StepReport:
     status: StepStatus
     background: bool = False
     error: str | None = None
+    metrics: Mapping[str, MetricValue] | None = None  # what the step reported (tokens, fallback, ...)
 
     @property
     def duration_ms(self) -> float:
@@ -31,16 +57,17 @@ class StepReport:
 
     @classmethod
     def _make(cls, name: str, needs: tuple[str, ...], start_ms: float, end_ms: float, attempts: int,
-              cache: CacheStatus, status: StepStatus, background: bool, error: str | None) -> StepReport:
+              cache: CacheStatus, status: StepStatus, background: bool, error: str | None,
+              metrics: Mapping[str, MetricValue] | None = None) -> StepReport:
         # The generated frozen __init__ pays one object.__setattr__ per field (~1.8 us);
         # the runner builds one report per step, so it fills __dict__ in one go.
         self = object.__new__(cls)
         self.__dict__.update(name=name, needs=needs, start_ms=start_ms, end_ms=end_ms, attempts=attempts,
-                             cache=cache, status=status, background=background, error=error)
+                             cache=cache, status=status, background=background, error=error, metrics=metrics)
         return self
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        data = {
             "name": self.name,
             "needs": list(self.needs),
             "start_ms": round(self.start_ms, 3),
@@ -52,6 +79,9 @@ class StepReport:
             "background": self.background,
             "error": self.error,
         }
+        if self.metrics:  # only when a step reported any: the documented JSON stays as it was otherwise
+            data["metrics"] = dict(self.metrics)
+        return data
 
 
 @dataclass(frozen=True)
@@ -162,3 +192,4 @@ class Event:
     duration_ms: float | None = None
     error: str | None = None
     cache: CacheStatus | None = None
+    metrics: Mapping[str, MetricValue] | None = None

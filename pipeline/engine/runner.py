@@ -32,7 +32,7 @@ import anyio
 import anyio.to_thread
 
 from pipeline.engine.graph import Graph, Step
-from pipeline.engine.report import Event, RunReport, StepReport
+from pipeline.engine.report import _STEP_METRICS, Event, MetricValue, RunReport, StepReport
 from pipeline.errors import GraphError, StepError, TransientError
 
 Mode = Literal["parallel", "waves", "sequential"]
@@ -126,6 +126,7 @@ class _Run:
         self.end = [0.0] * n
         self.attempts = [0] * n
         self.cache_status: list[str] = ["off"] * n
+        self.metrics: list[dict[str, MetricValue] | None] = [None] * n  # filled by report_metrics
         self.errors: dict[int, BaseException] = {}
         self.skip_reason: dict[int, str] = {}
         self.warnings: list[str] = []
@@ -184,18 +185,31 @@ class _Run:
         if not (st.is_async or st.blocking or st.retries or (st.cache and self.cache is not None)):
             self.start[i] = time.perf_counter()
             self.attempts[i] = 1
+            metrics_token = _STEP_METRICS.set(self._metrics_of(i))
             try:
                 value = st.fn(**kwargs)
             except Exception as exc:
                 self.end[i] = time.perf_counter()
                 self.errors[i] = exc
+                _STEP_METRICS.reset(metrics_token)
                 self.finish(i, _FAILED, None)
             else:
                 self.end[i] = time.perf_counter()
+                _STEP_METRICS.reset(metrics_token)
                 self.finish(i, _OK, value)
             return
         self.inflight += 1
         self.tasks[i] = asyncio.create_task(self._task(i, kwargs), name=f"step:{st.name}")
+
+    def _metrics_of(self, i: int) -> dict[str, MetricValue]:
+        metrics = self.metrics[i]
+        if metrics is None:
+            metrics = self.metrics[i] = {}
+        return metrics
+
+    def _reported(self, i: int) -> dict[str, MetricValue] | None:
+        metrics = self.metrics[i]
+        return dict(metrics) if metrics else None
 
     def finish(self, i: int, status: str, value: Any) -> None:
         """Record the outcome of step ``i`` and release its dependents."""
@@ -207,9 +221,9 @@ class _Run:
             if status == _OK:
                 cs = self.cache_status[i]
                 hit = cs in ("l1", "l2", "stale")
-                self.emit("cached" if hit else "finished", i, duration_ms=dur, cache=cs)
+                self.emit("cached" if hit else "finished", i, duration_ms=dur, cache=cs, metrics=self._reported(i))
             elif status == _FAILED:
-                self.emit("failed", i, duration_ms=dur, error=_describe(self.errors[i]))
+                self.emit("failed", i, duration_ms=dur, error=_describe(self.errors[i]), metrics=self._reported(i))
             elif status == _SKIPPED:
                 self.emit("skipped", i, error=self.skip_reason.get(i))
             else:
@@ -234,6 +248,8 @@ class _Run:
     async def _task(self, i: int, kwargs: dict[str, Any]) -> None:
         st = self.plans[i].step
         self.start[i] = time.perf_counter()
+        # The task runs in its own copy of the context: what the step reports lands in its slot.
+        _STEP_METRICS.set(self._metrics_of(i))
         try:
             if st.cache and self.cache is not None:
                 value = await self._cached(i, kwargs)
@@ -399,6 +415,7 @@ class _Run:
             status,  # type: ignore[arg-type]
             plan.step.background,
             error,
+            self._reported(i),
         )
 
     def report(self, wall_ms: float) -> RunReport:

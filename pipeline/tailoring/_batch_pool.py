@@ -13,7 +13,13 @@ from __future__ import annotations
 import multiprocessing
 import signal
 from collections.abc import Callable, Sequence
-from concurrent.futures import FIRST_COMPLETED, CancelledError, Future, ProcessPoolExecutor, wait
+from concurrent.futures import (
+    FIRST_COMPLETED,
+    CancelledError,
+    Future,
+    ProcessPoolExecutor,
+    wait,
+)
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any, Generic, TypeVar
 
@@ -105,7 +111,7 @@ class ChunkPool(Generic[_Chunk]):
             except BrokenProcessPool as error:
                 broken = True
                 finished.append((chunk, error))
-            except Exception as error:  # the chunk function itself raised: its whole chunk failed
+            except Exception as error:  # noqa: BLE001 -- the chunk function raised: its whole chunk failed
                 finished.append((chunk, error))
         if broken:
             finished.extend(self._fail_in_flight())

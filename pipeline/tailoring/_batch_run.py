@@ -17,7 +17,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pipeline.tailoring._batch_report import BatchItem, ItemOutcome
-from pipeline.tailoring._batch_scan import Namer, OutputIndex, Produced, SkipNote, walk_resumes
+from pipeline.tailoring._batch_scan import (
+    Namer,
+    OutputIndex,
+    Produced,
+    SkipNote,
+    walk_resumes,
+)
 
 if TYPE_CHECKING:
     from config import Settings

@@ -174,14 +174,16 @@ class OutputIndex:
     """The --out folder as it is now: one scandir into a dict, plus the manifest, read once.
 
     Successes are appended to the manifest as they come (one JSON line each, flushed per
-    call of ``flush``), so an interrupted batch keeps what it finished.
+    call of ``flush``), so an interrupted batch keeps what it finished. Nothing is kept
+    per recorded item, so the parent's memory does not grow with the batch.
     """
 
     def __init__(self, out: Path, mtimes: dict[str, int], produced: dict[str, Produced], lines: int) -> None:
         self.out = out
         self._mtimes = mtimes
         self._produced = produced
-        self._lines = lines
+        self._superseded = lines - len(produced)  # lines a later line for the same output replaced
+        self._added = 0
         self._handle: IO[str] | None = None
 
     @classmethod
@@ -194,19 +196,7 @@ class OutputIndex:
                         mtimes[entry.name] = entry.stat().st_mtime_ns
                     except OSError:
                         continue
-        produced: dict[str, Produced] = {}
-        lines = 0
-        try:
-            with open(out / MANIFEST_NAME, encoding="utf-8") as handle:
-                for line in handle:
-                    lines += 1
-                    try:
-                        row = json.loads(line)
-                        produced[row["o"]] = Produced(row["f"], float(row["b"]), float(row["a"]))
-                    except (ValueError, KeyError, TypeError):
-                        continue  # a line cut short by a crash: that output is simply redone
-        except FileNotFoundError:
-            pass
+        produced, lines = _read_manifest(out / MANIFEST_NAME)
         return cls(out, mtimes, produced, lines)
 
     def up_to_date(self, name: str, fingerprint: str, inputs_mtime_ns: int) -> Produced | None:
@@ -219,11 +209,12 @@ class OutputIndex:
 
     def record(self, name: str, fingerprint: str, score_before: float, score_after: float) -> None:
         if self._handle is None:
-            self._handle = open(self.out / MANIFEST_NAME, "a", encoding="utf-8")
-        row = {"o": name, "f": fingerprint, "b": round(score_before, 3), "a": round(score_after, 3)}
-        self._handle.write(json.dumps(row, separators=(",", ":")) + "\n")
-        self._produced[name] = Produced(fingerprint, score_before, score_after)
-        self._lines += 1
+            self._handle = open(self.out / MANIFEST_NAME, "a", encoding="utf-8")  # noqa: SIM115 -- kept open across records; closed by close()
+        self._handle.write(_manifest_line(name, Produced(fingerprint, score_before, score_after)))
+        if name in self._produced:
+            self._superseded += 1
+        else:
+            self._added += 1
 
     def flush(self) -> None:
         if self._handle is not None:
@@ -234,10 +225,30 @@ class OutputIndex:
         if self._handle is not None:
             self._handle.close()
             self._handle = None
-        if self._lines > 2 * len(self._produced) + 64:
-            rows = (
-                json.dumps({"o": name, "f": p.fingerprint, "b": p.score_before, "a": p.score_after}, separators=(",", ":"))
-                for name, p in self._produced.items()
-            )
-            write_atomically(self.out / MANIFEST_NAME, "".join(row + "\n" for row in rows))
-            self._lines = len(self._produced)
+        if self._superseded > len(self._produced) + self._added + 64:
+            produced, _ = _read_manifest(self.out / MANIFEST_NAME)
+            write_atomically(self.out / MANIFEST_NAME, "".join(_manifest_line(n, p) for n, p in produced.items()))
+            self._superseded = 0
+
+
+def _manifest_line(name: str, produced: Produced) -> str:
+    row = {"o": name, "f": produced.fingerprint, "b": round(produced.score_before, 3), "a": round(produced.score_after, 3)}
+    return json.dumps(row, separators=(",", ":")) + "\n"
+
+
+def _read_manifest(path: Path) -> tuple[dict[str, Produced], int]:
+    """The last entry per output name, and how many lines there were."""
+    produced: dict[str, Produced] = {}
+    lines = 0
+    try:
+        with open(path, encoding="utf-8") as handle:
+            for line in handle:
+                lines += 1
+                try:
+                    row = json.loads(line)
+                    produced[row["o"]] = Produced(row["f"], float(row["b"]), float(row["a"]))
+                except (ValueError, KeyError, TypeError):
+                    continue  # a line cut short by a crash: that output is simply redone
+    except FileNotFoundError:
+        pass
+    return produced, lines

@@ -82,7 +82,7 @@ async def _run(chunk: list[WorkItem]) -> list[WorkResult]:
             outcome = await _session.tailor(request)
         except TailorError as error:
             results.append((index, "failed", one_line(str(error)), None, None, _since(start)))
-        except Exception as error:  # a bug on one input must not take the other items down
+        except Exception as error:  # noqa: BLE001 -- a bug on one input must not take the other items down
             results.append((index, "failed", one_line(f"internal error: {type(error).__name__}: {error}"), None, None, _since(start)))
         else:
             results.append((index, "ok", None, outcome.ats_before.total, outcome.ats_after.total, _since(start)))

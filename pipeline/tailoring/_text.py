@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 
@@ -50,6 +51,7 @@ def is_bullet(line: str) -> bool:
     return BULLET_RE.match(line) is not None and bool(strip_bullet(line))
 
 
+@functools.lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     """A light plural fold so "outcomes" matches "outcome"; enough for keyword coverage."""
     w = word.lower().replace("’", "'")

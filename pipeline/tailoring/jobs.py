@@ -7,7 +7,7 @@ from collections import Counter
 
 from pipeline.tailoring._text import STOPWORDS, stem, words
 from pipeline.tailoring.models import Degree, JobPosting, JobProfile, Requirement, Seniority, SkillHit
-from pipeline.tailoring.taxonomy import Taxonomy
+from pipeline.tailoring.taxonomy import Taxonomy, normalise
 
 # Cue words in a clause override the section's default.
 _PREFERRED_CUE = re.compile(
@@ -54,11 +54,11 @@ DEGREE_RANK: dict[str, int] = {"associate": 1, "bachelor": 2, "master": 3, "doct
 _KEY_TERMS = 12
 
 
+_LEVEL_RES = tuple((level, re.compile(pattern, re.IGNORECASE)) for level, pattern in _LEVELS)
+
+
 def seniority_of(text: str) -> Seniority | None:
-    for level, pattern in _LEVELS:
-        if re.search(pattern, text, re.IGNORECASE):
-            return level
-    return None
+    return next((level for level, pattern in _LEVEL_RES if pattern.search(text)), None)
 
 
 def degrees_in(text: str) -> list[tuple[Degree, str]]:
@@ -199,7 +199,10 @@ def analyse_job(job: JobPosting, taxonomy: Taxonomy) -> JobProfile:
                 if cue is not None:
                     explicit.setdefault(m.skill, set()).add(cue)
     hits = []
-    for skill, (position, term, line) in first.items():
+    for skill, (position, surface, line) in first.items():
+        # The job's wording when it is a name ("Postgres", "k8s"); the canonical name for a phrase
+        # ("educate patients") or a mere case difference ("wound care").
+        term = skill if " " in surface.strip() or normalise(surface) == normalise(skill) else surface
         cues = explicit.get(skill)
         requirement: Requirement = "preferred" if cues == {"preferred"} else "required"
         hits.append((requirement != "required", -mentions[skill], position,

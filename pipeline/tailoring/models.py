@@ -6,6 +6,7 @@ hash into cache keys, pickle to worker processes and stay compact.
 
 from __future__ import annotations
 
+import functools
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -135,8 +136,12 @@ class ResumeProfile(_Frozen):
     seniority: Seniority | None = None
     degree: Degree | None = None
 
+    @functools.cached_property
+    def evidence_map(self) -> dict[str, SkillEvidence]:
+        return {s.skill: s for s in self.skills}
+
     def evidence(self, skill: str) -> SkillEvidence | None:
-        return next((s for s in self.skills if s.skill == skill), None)
+        return self.evidence_map.get(skill)
 
 
 class AtsScore(_Frozen):

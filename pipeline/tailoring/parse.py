@@ -8,6 +8,7 @@ section by its kind. It never fails on text; only an empty document is an error.
 
 from __future__ import annotations
 
+import functools
 import re
 
 from pipeline.errors import InputError
@@ -64,7 +65,6 @@ _LINK_RE = re.compile(r"(?:https?://|www\.)[^\s|,;)>\]]+|(?<![\w@.])(?:linkedin\
 CONTACT_RE = re.compile(rf"{_EMAIL_RE.pattern}|{_LINK_RE.pattern}|{_PHONE_RE.pattern}", re.IGNORECASE)
 _TABLE_RULE_RE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?\s*$")
 _SKILL_DETAIL_RE = re.compile(r"\s*[-–:]?\s*\b(?:exp[er]+i?ence|exprience|experience)\b\s*[-–:]?.*$", re.IGNORECASE)
-_SPLIT_ITEMS_RE = re.compile(r"\s*(?:[,;|•●▪·]|\s{3,}|\t)\s*")
 _INLINE_BULLET_RE = re.compile(r"\s+(?=[•●▪◦■►▸➢➤✓✔]\s*)|\s+(?=[*]\s+\S)|(?<=[.!?:])\s+(?=[-–]\s+[A-Z])")
 _TITLE_WORDS = frozenset(
     """engineer developer manager nurse analyst designer director intern specialist representative consultant lead
@@ -76,6 +76,11 @@ _TITLE_WORDS = frozenset(
     attorney counsel operator educator professor lecturer scrum owner secretary receptionist medic paramedic
     aide caregiver chef stylist photographer""".split()
 )
+_SKILL_LABELS = frozenset(
+    "languages tools systems clinical leadership frameworks platforms software technical soft other databases cloud "
+    "design sales data methods technologies libraries programming certifications interpersonal".split()
+)
+_TRAILING_LOCATION_RE = re.compile(r",\s*[A-Z][a-z]+(?: [A-Z][a-z]+)*,\s*[A-Z]{2}$")
 _LOCATION_RE = re.compile(r"^(?:remote|hybrid|on-?site|[A-Z][a-z]+(?: [A-Z][a-z]+)*,\s*[A-Z]{2})$", re.IGNORECASE)
 _ROLE_MAIN_SPLIT_RE = re.compile(r"\s+(?:\||—|–|@|at|·|•)\s+|\s*\|\s*|\t+|\s{3,}")
 _ROLE_SPLIT_RE = re.compile(r"\s+(?:\||—|–|-|@|at|·|•)\s+|\s*\|\s*|,\s+|\t+|\s{3,}")
@@ -95,15 +100,20 @@ def _is_caps_heading(line: str) -> bool:
     return 3 <= len(letters) and all(c.isupper() for c in letters) and len(line.split()) <= 5
 
 
+@functools.cache
+def _inline_heading_re() -> re.Pattern[str]:
+    # Section names in Title Case or ALL CAPS, as whole words, start a line of their own.
+    names = sorted({n for n in _SECTION_NAMES if len(n) > 3}, key=len, reverse=True)
+    titled = "|".join(re.escape(n.title()) + "|" + re.escape(n.upper()) for n in names)
+    return re.compile(rf"(?<![\w&])({titled})(?:\s*[:\-–]?\s+|\s*$)")
+
+
 def _split_giant(text: str) -> str:
     """Give a document pasted as one huge line (or a few) its line breaks back."""
     lines = text.split("\n")
     if max((len(line) for line in lines), default=0) < 300:
         return text
-    names = sorted({n for n in _SECTION_NAMES if len(n) > 3}, key=len, reverse=True)
-    # Section names in Title Case or ALL CAPS, as whole words, start a line of their own.
-    titled = "|".join(re.escape(n.title()) + "|" + re.escape(n.upper()) for n in names)
-    heading_re = re.compile(rf"(?<![\w&])({titled})(?:\s*[:\-–]?\s+|\s*$)")
+    heading_re = _inline_heading_re()
     out = []
     for line in lines:
         if len(line) < 300:
@@ -176,7 +186,7 @@ def _clean_part(part: str) -> str:
 
 
 def _role_from_block(block: list[str], section: int) -> Role:
-    text = "  ".join(block)
+    text = " | ".join(block)
     dates = find_range(text)
     if dates is not None:
         text = text[: dates.span[0]] + "   " + text[dates.span[1]:]
@@ -189,7 +199,7 @@ def _role_from_block(block: list[str], section: int) -> Role:
     rest = [p for p in parts if p != title]
     if not title and rest:
         title, rest = rest[0], rest[1:]
-    employer = rest[0] if rest else ""
+    employer = _TRAILING_LOCATION_RE.sub("", rest[0]) if rest else ""
     return Role(
         title=title[:120],
         employer=employer[:120],
@@ -205,7 +215,7 @@ def _is_markup_heading(text: str) -> bool:
     return bool(_MD_HEADING_RE.match(text) or _BOLD_LINE_RE.match(text))
 
 
-def _looks_like_header(text: str, following: str) -> bool:
+def _looks_like_header(text: str, following: str, after: str = "") -> bool:
     """A role header line: a heading, a line with a date range, or a short title-ish line before one of those."""
     if _is_markup_heading(text):
         return True
@@ -216,6 +226,8 @@ def _looks_like_header(text: str, following: str) -> bool:
     titled = bool(_TITLE_WORDS & {w.lower() for w in words(text)}) or _ROLE_SPLIT_RE.search(text) is not None
     return titled and bool(following) and (
         is_bullet(following) or _is_markup_heading(following) or find_range(following) is not None
+        # a three-line header: title / employer / dates
+        or (len(following.split()) <= 8 and not following.endswith(".") and find_range(after) is not None)
     )
 
 
@@ -256,13 +268,14 @@ def _roles(lines: list[str], section: int) -> list[Role]:
 
     for n, line in enumerate(content):
         following = content[n + 1] if n + 1 < len(content) else ""
+        after = content[n + 2] if n + 2 < len(content) else ""
         if is_bullet(line):
             if block:
                 open_block()
             elif current is None:
                 current = Role(section=section)
             bullets.append(strip_bullet(line))
-        elif _looks_like_header(line, following):
+        elif _looks_like_header(line, following, after):
             if block and find_range(line) and find_range("  ".join(block)):
                 open_block()  # two headers in a row, each with its dates: a role with no bullets
             close()
@@ -299,6 +312,8 @@ def _skill_items(lines: list[str]) -> list[str]:
         label = _LABEL_RE.match(line)
         if label and len(label.group(1).split()) <= 4 and label.group(2):
             line = label.group(2)
+        elif line.count(",") >= 1 and (first := line.split(" ", 1))[0].lower() in _SKILL_LABELS and len(first) > 1:
+            line = first[1]  # "Systems Epic EHR, Pyxis": a category label whose colon a PDF lost
         line = _SKILL_DETAIL_RE.sub("", line) if re.search(r"exp[er]+i?ence\s*[-–:]", line, re.I) else line
         for item in _split_items(line):
             item = item.strip(" .*_-–").strip()
@@ -428,12 +443,12 @@ _JOB_KINDS: tuple[tuple[str, str], ...] = (
 _JOB_TITLE_RE = re.compile(r"^\s*(?:\*\*)?(?:job\s+title|position(?:\s+title)?|title|role|job)(?:\*\*)?\s*[:：]\s*(?:\*\*)?\s*(.+?)\s*(?:\*\*)?$", re.I)
 
 
+_JOB_KIND_RES = tuple((kind, re.compile(pattern)) for kind, pattern in _JOB_KINDS)
+
+
 def _job_section_kind(heading: str) -> str:
     low = heading.lower()
-    for kind, pattern in _JOB_KINDS:
-        if re.search(pattern, low):
-            return kind
-    return "other"
+    return next((kind for kind, pattern in _JOB_KIND_RES if pattern.search(low)), "other")
 
 
 def _job_heading(line: str) -> str | None:
@@ -454,8 +469,11 @@ def _job_heading(line: str) -> str | None:
     return None
 
 
+_SENTENCE_SPLIT_RE = re.compile(r"(?<=[.!?])\s+(?=[A-Z(•*-])|\s+(?=[•●▪]\s)")
+
+
 def _sentences(line: str) -> list[str]:
-    parts = re.split(r"(?<=[.!?])\s+(?=[A-Z(•*-])|\s+(?=[•●▪]\s)", line)
+    parts = _SENTENCE_SPLIT_RE.split(line)
     return [p.strip() for p in parts if p.strip()]
 
 

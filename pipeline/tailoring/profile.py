@@ -18,14 +18,16 @@ _EVIDENCE_RANK: dict[str, int] = {
 
 
 def reference_date(resume: Resume) -> str | None:
-    """The latest date of the resume's roles and education ("YYYY-MM"): "Present" counts to it unless a ``today`` is given.
+    """The latest date the resume's roles and text mention ("YYYY-MM"): "Present" counts to it unless a ``today`` is given.
 
     Taking it from the resume keeps the profile a pure function of the text (same
     resume, same years, whatever the day), at the cost of under-counting a current
     role when the resume mentions nothing later than its start.
     """
     found = [p for role in resume.roles for p in (role.start, role.end) if p]
-    for line in resume.education:  # not certifications: their expiry dates lie in the future
+    # Dated events in the summary, projects and education happened; certifications are left out
+    # (expiry dates lie in the future), and so are bullets, which a concise rewrite may drop.
+    for line in (resume.summary, *resume.education, *resume.projects):
         found.extend(points(line))
     return max(found, default=None)
 

@@ -11,6 +11,7 @@ cannot go down.
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 
 from pipeline.tailoring._text import resume_pieces, shorten, term_index, term_key
@@ -99,11 +100,13 @@ def _rewrite_roles(resume: Resume, job: _Job, options: RewriteOptions, changes: 
             else:
                 reason = f"ordered the bullets of {label} by how much of the job each one mentions"
             changes.append(Change(section=section, kind="reorder", reason=reason))
-        # Mirror the job's wording once, in the first bullet that names a required skill another way.
+        # Mirror the job's wording once, in the first bullet that names a required skill by another name
+        # ("Postgres (PostgreSQL)"); phrases and soft skills read badly in parentheses, so names only.
         for k, bullet in enumerate(bullets):
             for m in job.taxonomy.find(bullet):
                 hit = job.hits.get(m.skill)
                 if (hit is None or hit.requirement != "required" or m.skill in renamed
+                        or " " in m.surface or " " in hit.term or hit.category in ("soft", "methods")
                         or normalise(m.surface) == normalise(hit.term)
                         or normalise(hit.term) in {normalise(x.surface) for x in job.taxonomy.find(bullet)}):
                     continue
@@ -166,14 +169,14 @@ def _rewrite_skills(resume: Resume, profile: ResumeProfile, job: _Job, changes: 
     items = list(resume.skills)
     tax = job.taxonomy
     for n, item in enumerate(items):
-        new = item
-        for m in reversed(list(tax.find(item))):
-            hit = job.hits.get(m.skill)
-            if hit is None or normalise(m.surface) == normalise(hit.term):
-                continue
-            new = new[: m.start] + hit.term + new[m.end:]
-        if new == item:
+        # Only an item that is just the skill's name is renamed: "QI project" stays as written.
+        found = tax.find(item)
+        if len(found) != 1 or normalise(found[0].surface) != normalise(item.strip(" .")):
             continue
+        hit = job.hits.get(found[0].skill)
+        if hit is None or normalise(item) == normalise(hit.term):
+            continue
+        new = hit.term
         lost = job.read(item)[0] - job.read(new)[0]
         if any(counts[f] <= 1 for f in lost):
             new = f"{new} ({item})"  # the old wording carried something the job looks for: keep it too
@@ -223,10 +226,14 @@ _TEMPLATES = {
 }
 
 
-def summary_lead(resume: Resume, profile: ResumeProfile, job: JobProfile, tone: str) -> str:
+_YEARS_STATED_RE = re.compile(r"\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten)\+?\s+years?\b", re.IGNORECASE)
+
+
+def summary_lead(resume: Resume, profile: ResumeProfile, job: JobProfile, tone: str, with_years: bool = True) -> str:
     """One sentence from the resume's own facts: its latest title, the years its dates cover, its matched skills."""
     title = profile.titles[0] if profile.titles else ""
-    years = math.floor(profile.total_years)  # from the resume's own dates; the guard re-derives it
+    # From the resume's own dates (the guard re-derives it); left out when the summary states its own.
+    years = math.floor(profile.total_years) if with_years else 0
     terms = [h.term for h in job.skills if profile.evidence(h.skill)][:4]
     if not title and not terms:
         return ""
@@ -241,7 +248,9 @@ def summary_lead(resume: Resume, profile: ResumeProfile, job: JobProfile, tone: 
 
 def _rewrite_summary(resume: Resume, profile: ResumeProfile, job: JobProfile, options: RewriteOptions,
                      changes: list[Change]) -> Resume:
-    lead = summary_lead(resume, profile, job, options.tone)
+    # When the summary already states its years, the lead leaves them out rather than restate them differently.
+    states_years = _YEARS_STATED_RE.search(resume.summary) is not None
+    lead = summary_lead(resume, profile, job, options.tone, with_years=not states_years)
     if not lead or resume.summary.startswith(lead):
         return resume
     resume = _ensure_section(resume, "summary", "Summary")

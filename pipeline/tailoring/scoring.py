@@ -30,7 +30,7 @@ SKILL_EVIDENCED, SKILL_JOB_WORDING, SKILL_LISTED = 0.6, 0.2, 0.2
 
 
 def skill_credit(hit: SkillHit, profile: ResumeProfile) -> float:
-    ev = profile.evidence(hit.skill)
+    ev = profile.evidence_map.get(hit.skill)
     if ev is None:
         return 0.0
     credit = SKILL_EVIDENCED

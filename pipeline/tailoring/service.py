@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
@@ -235,6 +235,7 @@ class Session:
             "target_score": float(settings.tailoring.target_score),
             "output": OutputTarget(path=str(output), format=fmt),
             "history_sink": sink,
+            "today": date.today().replace(day=1),
         }
         result = await self._engine.run(self.graph, inputs, mode=request.schedule, on_event=on_run_event)  # type: ignore[arg-type]
         if not result.ok:
@@ -266,15 +267,32 @@ def _raise_first_failure(result: Any) -> None:
 
 
 def open_cache(settings: Settings, *, warn: Callable[[str], None] | None = None) -> TieredCache:
-    """The process's cache as the settings describe it (L2 on disk, owner-only)."""
-    from pipeline.cache import TieredCache
+    """The process's cache as the settings describe it.
 
-    return TieredCache(
-        settings.cache_dir,
-        max_entries=settings.cache.l1_max_entries,
-        compress_over=settings.cache.compress_threshold_bytes,
-        warn=warn,
-    )
+    L2 is Redis when ``cache.redis_url`` (TAILOR_REDIS_URL) names a server, else
+    diskcache in the owner-only cache folder. A Redis that cannot be used
+    (client missing, bad url, server down) leaves the cache memory-only with a
+    warning: a cache never fails a run.
+    """
+    from pipeline.cache import RedisTier, TieredCache
+    from pipeline.errors import CacheError
+
+    options: dict[str, Any] = {
+        "max_entries": settings.cache.l1_max_entries,
+        "compress_over": settings.cache.compress_threshold_bytes,
+        "warn": warn,
+    }
+    url = settings.cache.redis_url
+    if not url:
+        return TieredCache(settings.cache_dir, **options)
+    try:
+        tier = RedisTier(url)
+    except CacheError as exc:
+        cache = TieredCache(None, **options)
+        cache.warn_once("l2", f"{exc}; caching in memory only")
+        return cache
+    # With a tier given, the first argument only labels it (stats show where L2 lives).
+    return TieredCache(tier.location, tier=tier, **options)
 
 
 def step_memo(settings: Settings, cache: TieredCache) -> StepMemo:

@@ -9,6 +9,7 @@ in the background.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from typing import TYPE_CHECKING, Any, Protocol
 
 from pipeline.engine import step
@@ -38,7 +39,9 @@ if TYPE_CHECKING:
     )
 
 # Run inputs the graph expects besides its steps.
-RUN_INPUTS = ("resume_file", "job_file", "options", "target_score", "output", "history_sink")
+# `today` is the first day of the current month: "Present" in a resume counts to it, and
+# keeping it to the month keeps cache keys stable for a month.
+RUN_INPUTS = ("resume_file", "job_file", "options", "target_score", "output", "history_sink", "today")
 
 # Bump a step's version when its logic changes, so old cache entries stop matching.
 PARSE_VERSION = "1"
@@ -98,8 +101,8 @@ def job_profile(job: JobPosting, validation: Validation) -> JobProfile:
 
 
 @step(cache=True, version=ANALYSIS_VERSION)
-def resume_profile(resume: Resume, validation: Validation) -> ResumeProfile:
-    return profile_resume(resume, load_taxonomy())
+def resume_profile(resume: Resume, validation: Validation, today: date) -> ResumeProfile:
+    return profile_resume(resume, load_taxonomy(), today)
 
 
 @step(cache=True, version=ANALYSIS_VERSION, ttl=_score_ttl)
@@ -123,9 +126,9 @@ def tailoring(
 
 
 @step(cache=True, version=ANALYSIS_VERSION, ttl=_score_ttl)
-def ats_after(tailoring: Tailoring, job_profile: JobProfile) -> AtsScore:
+def ats_after(tailoring: Tailoring, job_profile: JobProfile, today: date) -> AtsScore:
     tailored = tailoring.resume
-    return score_ats(tailored, profile_resume(tailored, load_taxonomy()), job_profile)
+    return score_ats(tailored, profile_resume(tailored, load_taxonomy(), today), job_profile)
 
 
 @step(cache=False)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import json
 import random
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -13,7 +14,9 @@ from typer.testing import CliRunner
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLES = ROOT / "sample_data"
 TEMPLATE = (SAMPLES / "resumes" / "software_engineer.md").read_text(encoding="utf-8")
-BIG_TEMPLATE = (ROOT / "tests" / "data" / "messy" / "ten_pages.md").read_text(encoding="utf-8")
+# A third of the ten-page resume: slow enough (tens of ms) for a signal to land mid-batch.
+_TEN_PAGES = (ROOT / "tests" / "data" / "messy" / "ten_pages.md").read_text(encoding="utf-8").splitlines()
+BIG_TEMPLATE = "\n".join(_TEN_PAGES[: len(_TEN_PAGES) // 3])
 JOB = SAMPLES / "jobs" / "backend_engineer.md"
 JOBS = SAMPLES / "jobs"
 BAD = ROOT / "tests" / "data" / "bad"

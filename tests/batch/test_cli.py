@@ -8,8 +8,9 @@ import shutil
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import pytest
 
@@ -27,10 +28,11 @@ def test_bad_files_fail_alone_with_their_reason_and_the_rest_succeed(tmp_path: P
     shutil.copytree(SAMPLES / "resumes", folder)
     shutil.copytree(BAD, folder / "bad")
     shutil.copytree(MESSY, folder / "messy")
+    (folder / "bad" / "gone.md").symlink_to(tmp_path / "nowhere.md")  # unreadable: a dangling link
     code, data = batch_json(folder, "--job", JOB, "--out", tmp_path / "out", "--workers", "2")
     assert code == 1
     items = by_resume(data)
-    expected_bad = {p.name for p in BAD.iterdir() if p.suffix != ".rtf"}
+    expected_bad = {p.name for p in BAD.iterdir() if p.suffix != ".rtf"} | {"gone.md"}
     failed = {name for name, item in items.items() if item["status"] == "failed"}
     assert failed == expected_bad
     for name in failed:
@@ -73,7 +75,7 @@ def test_bad_usage_exits_2_with_one_line(tmp_path: Path, tailor: Callable[..., t
     make_resumes(tmp_path / "in", 1)
     (tmp_path / "nojobs").mkdir()
     (tmp_path / "nojobs" / "logo.png").write_bytes(b"\x89PNG")
-    code, out, err = tailor("batch", *args, "--out", tmp_path / "out")
+    code, _, err = tailor("batch", *args, "--out", tmp_path / "out")
     assert code == 2
     assert message in err and "Traceback" not in err and len(err.strip().splitlines()) == 1
 
@@ -126,7 +128,7 @@ def test_jobs_folder_ranks_jobs_per_resume_and_resumes_per_job(tmp_path: Path, b
         assert keys == sorted(keys)
         for r in rows:
             assert (r["score_after"], r["score_before"]) == scores[(resume, r["job"])]
-    for job, rows in ranking["by_job"].items():
+    for rows in ranking["by_job"].values():
         assert [r["score_after"] for r in rows] == sorted((r["score_after"] for r in rows), reverse=True)
     # The engineer fits the backend job best; the account executive fits the sales job best.
     best = {Path(r).name: Path(rows[0]["job"]).stem for r, rows in ranking["by_resume"].items()}

@@ -6,7 +6,15 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
-from pipeline.tailoring.batch import MANIFEST_NAME, Namer, OutputIndex, SkipNote, count_resumes, safe_part, walk_resumes
+from pipeline.tailoring.batch import (
+    MANIFEST_NAME,
+    Namer,
+    OutputIndex,
+    SkipNote,
+    count_resumes,
+    safe_part,
+    walk_resumes,
+)
 
 
 def touch(path: Path, text: str = "x") -> Path:

@@ -10,7 +10,7 @@ from pipeline.tailoring import (
     parse_job, parse_resume, profile_resume, render, rewrite, score_ats, set_targets,
 )
 
-from .conftest import BACKEND_JOB, TIDY_RESUME, document
+from .conftest import TIDY_RESUME, document
 
 
 def tailor(resume: Resume, profile: ResumeProfile, job: JobProfile, **options: object) -> Tailoring:
