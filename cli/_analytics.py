@@ -24,7 +24,8 @@ def analytics_command(*, since: str | None, by: str | None, config: Path | None,
     period = parse_since(since) if since else None
     settings = settings_from_flags(config)
     with History(settings.history_path) as history:
-        analytics = history.analytics(period, by)  # type: ignore[arg-type]
+        prices = {model: (p.input, p.output) for model, p in settings.openai.prices.items()}
+        analytics = history.analytics(period, by, prices=prices)  # type: ignore[arg-type]
     if as_json:
         sys.stdout.write(json.dumps(analytics.to_dict()) + "\n")
         return 0
@@ -53,6 +54,8 @@ def _row(figures: Figures) -> list[str]:
         num(figures.avg_duration_ms, " ms"),
         num(figures.p95_duration_ms, " ms"),
         pct(figures.cache_hit_rate),
+        f"{figures.tokens_in + figures.tokens_out:,}" if figures.tokens_in or figures.tokens_out else "-",
+        "-" if figures.cost_usd is None else f"${figures.cost_usd:,.4f}",
     ]
 
 
@@ -60,7 +63,8 @@ def _figures_table(analytics: Analytics) -> Table:
     period = f"since {analytics.since:%Y-%m-%d %H:%M} UTC" if analytics.since else "all history"
     table = Table(title=f"Runs ({period})", title_justify="left")
     table.add_column(analytics.by or "", style="bold")
-    for column in ("runs", "avg improvement", "target met", "avg duration", "p95 duration", "cache hit rate"):
+    for column in ("runs", "avg improvement", "target met", "avg duration", "p95 duration", "cache hit rate",
+                   "tokens", "est. cost"):
         table.add_column(column, justify="right")
     table.add_row("all", *_row(analytics.overall), end_section=bool(analytics.groups))
     for group in analytics.groups:

@@ -38,6 +38,7 @@ def batch_command(
     quiet: bool,
     provider: str | None,
     profile: str | None,
+    fallback: str | None,
     scale: float | None,
     config: Path | None,
     as_json: bool,
@@ -49,7 +50,8 @@ def batch_command(
     if not folder.is_dir():
         raise InputError(f"{folder}: {'not a folder' if folder.exists() else 'no such folder'} (expected a folder of resumes)")
     settings = settings_from_flags(
-        config, fmt=fmt, provider=provider, profile=profile, scale=scale, concurrency=concurrency, workers=workers
+        config, fmt=fmt, provider=provider, profile=profile, scale=scale, concurrency=concurrency, workers=workers,
+        fallback=fallback,
     )
     job_files = _job_files(job, jobs, settings.limits.max_input_bytes)
     _make_out(out)

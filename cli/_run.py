@@ -25,6 +25,7 @@ def run_command(
     explain: bool,
     provider: str | None,
     profile: str | None,
+    fallback: str | None,
     scale: float | None,
     config: Path | None,
     as_json: bool,
@@ -32,7 +33,8 @@ def run_command(
     from pipeline.tailoring.service import RunRequest, Session
 
     settings = settings_from_flags(
-        config, fmt=fmt, mode=mode, tone=tone, length=length, provider=provider, profile=profile, scale=scale
+        config, fmt=fmt, mode=mode, tone=tone, length=length, provider=provider, profile=profile, scale=scale,
+        fallback=fallback,
     )
     request = RunRequest(resume=resume, job=job, output=out, format=fmt, schedule=schedule)
     warnings: list[str] = []

@@ -15,6 +15,7 @@ FLAG_KEYS = {
     "tone": "tailoring.tone",
     "length": "tailoring.length",
     "provider": "provider.name",
+    "fallback": "provider.fallback",
     "profile": "simulated.profile",
     "scale": "simulated.scale",
     "concurrency": "batch.concurrency",

@@ -76,6 +76,16 @@ ScaleOpt = Annotated[
 ]
 
 
+class Fallback(str, Enum):
+    local = "local"
+
+
+FallbackOpt = Annotated[
+    Optional[Fallback],
+    typer.Option("--fallback", help="Finish with the local provider when the openai service stays down."),
+]
+
+
 @app.command()
 def run(
     resume: Annotated[Path, typer.Argument(help="Resume: .md .txt .json .yaml .pdf .docx", show_default=False)],
@@ -92,6 +102,7 @@ def run(
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Compute every step; do not read or write the cache.")] = False,
     explain: Annotated[bool, typer.Option("--explain", help="Show what halving each critical step would save.")] = False,
     provider: ProviderOpt = None,
+    fallback: FallbackOpt = None,
     profile: ProfileOpt = None,
     scale: ScaleOpt = None,
     config: ConfigOpt = None,
@@ -113,6 +124,7 @@ def run(
         use_cache=not no_cache,
         explain=explain,
         provider=provider,
+        fallback=fallback.value if fallback else None,
         profile=profile,
         scale=scale,
         config=config,
@@ -133,6 +145,7 @@ def batch(
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Do not read or write the cache.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
     provider: ProviderOpt = None,
+    fallback: FallbackOpt = None,
     profile: ProfileOpt = None,
     scale: ScaleOpt = None,
     config: ConfigOpt = None,
@@ -154,6 +167,7 @@ def batch(
         use_cache=not no_cache,
         quiet=quiet,
         provider=provider,
+        fallback=fallback.value if fallback else None,
         profile=profile,
         scale=scale,
         config=config,

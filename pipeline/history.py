@@ -20,7 +20,7 @@ import re
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -43,7 +43,7 @@ __all__ = [
 
 log = logging.getLogger("tailor.history")
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 _LOCK_RETRIES = 6  # each after a full busy timeout, so a lock must outlast ~7 timeouts to lose a run
 _T = TypeVar("_T")
 GroupBy = Literal["mode", "provider", "job"]
@@ -69,13 +69,18 @@ CREATE TABLE IF NOT EXISTS runs (
     skills_surfaced TEXT    NOT NULL,          -- JSON list of skill names
     tokens_in       INTEGER,
     tokens_out      INTEGER,
-    batch_id        TEXT
+    batch_id        TEXT,
+    model           TEXT                       -- the LLM that spent the tokens (prices are per model)
 );
 CREATE INDEX IF NOT EXISTS runs_at ON runs (at_us);
 """
+# Each step takes a database from version N to N + 1 (PRAGMA user_version).
+_MIGRATIONS = {
+    1: ("ALTER TABLE runs ADD COLUMN model TEXT",),
+}
 _COLUMNS = (
     "at_us, resume_sha256, job_sha256, provider, mode, score_before, score_after, target, target_met, "
-    "duration_ms, steps, cache_hits, cache_lookups, warnings, skills_surfaced, tokens_in, tokens_out, batch_id"
+    "duration_ms, steps, cache_hits, cache_lookups, warnings, skills_surfaced, tokens_in, tokens_out, batch_id, model"
 )
 
 
@@ -116,6 +121,7 @@ class RunRecord(BaseModel):
     tokens_in: int | None = Field(default=None, ge=0)
     tokens_out: int | None = Field(default=None, ge=0)
     batch_id: str | None = None
+    model: str | None = None  # the LLM behind tokens_in / tokens_out
 
     @field_validator("at")
     @classmethod
@@ -140,6 +146,9 @@ class Figures:
     avg_duration_ms: float | None
     p95_duration_ms: float | None
     cache_hit_rate: float | None  # total hits / total lookups
+    tokens_in: int = 0
+    tokens_out: int = 0
+    cost_usd: float | None = None  # estimated from per-model prices; None when no priced model spent tokens
 
 
 @dataclass(frozen=True)
@@ -196,9 +205,23 @@ class _Row:
     duration_ms: float
     cache_hits: int
     cache_lookups: int
+    tokens_in: int = 0
+    tokens_out: int = 0
+    model: str | None = None
 
 
-def _figures(rows: Sequence[_Row]) -> Figures:
+# US dollars per one million (input, output) tokens, by model name.
+Prices = Mapping[str, tuple[float, float]]
+
+
+def _cost(rows: Sequence[_Row], prices: Prices) -> float | None:
+    priced = [(row, prices[row.model]) for row in rows if row.model in prices and (row.tokens_in or row.tokens_out)]
+    if not priced:
+        return None
+    return sum(row.tokens_in * p_in + row.tokens_out * p_out for row, (p_in, p_out) in priced) / 1_000_000
+
+
+def _figures(rows: Sequence[_Row], prices: Prices | None = None) -> Figures:
     if not rows:
         return Figures(0, None, None, None, None, None)
     n = len(rows)
@@ -210,6 +233,9 @@ def _figures(rows: Sequence[_Row]) -> Figures:
         avg_duration_ms=sum(row.duration_ms for row in rows) / n,
         p95_duration_ms=_nearest_rank(sorted(row.duration_ms for row in rows), 0.95),
         cache_hit_rate=sum(row.cache_hits for row in rows) / lookups if lookups else None,
+        tokens_in=sum(row.tokens_in for row in rows),
+        tokens_out=sum(row.tokens_out for row in rows),
+        cost_usd=_cost(rows, prices or {}),
     )
 
 
@@ -302,12 +328,13 @@ class History:
             run.tokens_in,
             run.tokens_out,
             run.batch_id,
+            run.model,
         )
 
         def insert(conn: sqlite3.Connection) -> None:
             conn.execute("BEGIN IMMEDIATE")
             try:
-                conn.execute(f"INSERT INTO runs ({_COLUMNS}) VALUES ({', '.join('?' * 18)})", values)
+                conn.execute(f"INSERT INTO runs ({_COLUMNS}) VALUES ({', '.join('?' * 19)})", values)
                 conn.execute("COMMIT")
             except BaseException:
                 if conn.in_transaction:
@@ -332,8 +359,13 @@ class History:
         buckets: int = 12,
         *,
         now: datetime | None = None,
+        prices: Prices | None = None,
     ) -> Analytics:
-        """Aggregates over the runs of the last ``since`` (all runs when None), optionally per group."""
+        """Aggregates over the runs of the last ``since`` (all runs when None), optionally per group.
+
+        ``prices`` (dollars per million input / output tokens, by model) turn token counts into an
+        estimated cost.
+        """
         if by is not None and by not in _GROUP_COLUMNS:
             raise ConfigError(f"--by: expected one of {', '.join(_GROUP_COLUMNS)}, got {by!r}")
         if buckets < 1:
@@ -343,7 +375,7 @@ class History:
         key_column = _GROUP_COLUMNS[by] if by else "''"
         sql = (
             f"SELECT at_us, {key_column}, score_after - score_before, target_met, duration_ms, "
-            "cache_hits, cache_lookups FROM runs WHERE at_us >= ? AND at_us <= ? ORDER BY at_us"
+            "cache_hits, cache_lookups, COALESCE(tokens_in, 0), COALESCE(tokens_out, 0), model FROM runs WHERE at_us >= ? AND at_us <= ? ORDER BY at_us"
         )
         window = (_to_us(start) if start else 0, _to_us(until))  # 0: the epoch, before any run
         rows = [_Row(*row) for row in self._run(lambda conn: conn.execute(sql, window).fetchall())]
@@ -353,7 +385,7 @@ class History:
             members: dict[str, list[_Row]] = {}
             for row in rows:
                 members.setdefault(row.key, []).append(row)
-            figures = [GroupFigures(key, _figures(group)) for key, group in members.items()]
+            figures = [GroupFigures(key, _figures(group, prices)) for key, group in members.items()]
             groups = tuple(sorted(figures, key=lambda group: (-group.figures.runs, group.key)))
 
         if start is not None:
@@ -365,7 +397,7 @@ class History:
         return Analytics(
             since=start,
             until=until,
-            overall=_figures(rows),
+            overall=_figures(rows, prices),
             by=by,
             groups=groups,
             trend=_trend(rows, *span, buckets),
@@ -429,12 +461,17 @@ class History:
             raise StepError(f"{self.path}: history schema {version} is newer than this tailor ({SCHEMA_VERSION})")
         conn.execute("BEGIN IMMEDIATE")
         try:
-            # Re-read under the write lock: another process may have created it meanwhile.
-            if conn.execute("PRAGMA user_version").fetchone()[0] < SCHEMA_VERSION:
+            # Re-read under the write lock: another process may have created or migrated it meanwhile.
+            current = conn.execute("PRAGMA user_version").fetchone()[0]
+            if current == 0:
                 for statement in _SCHEMA.split(";"):
                     if statement.strip():
                         conn.execute(statement)
-                conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            else:
+                for version in range(current, SCHEMA_VERSION):
+                    for statement in _MIGRATIONS[version]:
+                        conn.execute(statement)
+            conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
             conn.execute("COMMIT")
         except BaseException:
             if conn.in_transaction:
@@ -471,7 +508,7 @@ def _is_corruption(exc: sqlite3.DatabaseError) -> bool:
 
 def _record(row: Iterable[Any]) -> RunRecord:
     (at_us, resume, job, provider, mode, before, after, target, met, duration, steps, hits, lookups,
-     warnings, skills, tokens_in, tokens_out, batch_id) = row  # fmt: skip
+     warnings, skills, tokens_in, tokens_out, batch_id, model) = row  # fmt: skip
     return RunRecord(
         at=_from_us(at_us),
         resume_sha256=resume,
@@ -491,6 +528,7 @@ def _record(row: Iterable[Any]) -> RunRecord:
         tokens_in=tokens_in,
         tokens_out=tokens_out,
         batch_id=batch_id,
+        model=model,
     )
 
 

@@ -92,9 +92,10 @@ class RedisTier:
 
     ``url`` is a redis-py URL (``redis://[:password@]host:port/db``,
     ``rediss://`` for TLS, ``unix:///path.sock``); query options such as
-    ``?socket_timeout=2`` override the short defaults (``timeout`` bounds each
-    socket read, not a whole reply, so large values on slow links still arrive). Connecting is lazy:
-    the first command finds out whether the server is there.
+    ``?socket_timeout=2`` override the short defaults. ``timeout`` bounds each
+    socket read, not a whole reply, so large values on slow links still
+    arrive. Connecting is lazy: the first command finds out whether the
+    server is there.
     """
 
     def __init__(
@@ -194,9 +195,7 @@ class RedisTier:
         except self._errors as exc:
             raise self._failed(exc) from exc
 
-    def set(
-        self, namespace: str, key: str, blob: bytes, *, expire: float | None, tags: Sequence[str]
-    ) -> None:
+    def set(self, namespace: str, key: str, blob: bytes, *, expire: float | None, tags: Sequence[str]) -> None:
         k = self.entry_key(namespace, key)
         # Redis expires whole milliseconds; round up so an entry never dies before its hard expiry.
         px = 0 if expire is None else max(1, math.ceil(expire * 1000))
@@ -243,10 +242,10 @@ class RedisTier:
                 for k in chunk:
                     pipe.getrange(k, 0, _HEAD_BYTES - 1)
                     pipe.strlen(k)
-                replies = pipe.execute()
+                replies = pipe.execute(raise_on_error=False)
                 for i, k in enumerate(chunk):
                     head, size = replies[2 * i], replies[2 * i + 1]
-                    if not size:  # expired or dropped since the listing
+                    if not isinstance(size, int) or not size:  # gone since the listing, or not a string
                         continue
                     namespace, sep, key = k[skip:].decode(errors="surrogateescape").partition(_SEP)
                     if sep:
@@ -275,11 +274,13 @@ class RedisTier:
                 pipe.hgetall(k)
             skip = len(self._counter_prefix.encode())
             totals: dict[tuple[str, str, str], int] = {}
-            for k, fields in zip(keys, pipe.execute(), strict=True):
+            for k, fields in zip(keys, pipe.execute(raise_on_error=False), strict=True):
+                if not isinstance(fields, dict):  # someone else's key of another type
+                    continue
                 namespace = k[skip:].decode(errors="surrogateescape")
                 for name, count in fields.items():
-                    tier, sep, field = name.decode().partition(":")
-                    if sep:
+                    tier, sep, field = name.decode(errors="replace").partition(":")
+                    if sep and count.lstrip(b"-").isdigit():
                         totals[(tier, namespace, field)] = int(count)
             return totals
 

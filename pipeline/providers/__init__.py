@@ -2,11 +2,15 @@
 
 ``local`` (default) runs the deterministic engine in-process; ``simulated`` runs
 the same engine and adds each stage's latency from a profile, standing in for a
-remote AI service when planning capacity or benchmarking the scheduler.
+remote AI service when planning capacity or benchmarking the scheduler;
+``openai`` asks any OpenAI-compatible chat server for the job analysis and the
+rewrite, and checks both against the sources (see ``pipeline.providers.openai``).
 """
 
 from __future__ import annotations
 
+import weakref
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
 from pipeline.errors import ConfigError
@@ -14,6 +18,9 @@ from pipeline.errors import ConfigError
 if TYPE_CHECKING:
     from config import Settings
     from pipeline.engine import Graph
+
+# Graphs whose provider holds connections, and how to close them.
+_CLOSERS: weakref.WeakKeyDictionary[Graph, Callable[[], Awaitable[None]]] = weakref.WeakKeyDictionary()
 
 
 def graph_for(settings: Settings) -> Graph:
@@ -28,4 +35,17 @@ def graph_for(settings: Settings) -> Graph:
         from pipeline.providers.simulated import simulated_graph
 
         return simulated_graph(load_profile(settings.simulated.profile), settings.simulated.scale)
-    raise ConfigError(f"provider.name: the {name!r} provider is not available in this version (use local or simulated)")
+    if name == "openai":
+        from pipeline.providers.openai import openai_graph
+
+        graph, provider = openai_graph(settings)
+        _CLOSERS[graph] = provider.aclose
+        return graph
+    raise ConfigError(f"provider.name: unknown provider {name!r} (use local, simulated or openai)")
+
+
+async def release(graph: Graph) -> None:
+    """Close what the provider behind ``graph`` holds open (HTTP connections); a no-op for the others."""
+    closer = _CLOSERS.pop(graph, None)
+    if closer is not None:
+        await closer()

@@ -75,6 +75,8 @@ class Batch:
                 index.record(outcome.item.name, fingerprint, outcome.score_before, outcome.score_after)
             on_outcome(outcome)
 
+        if self.use_cache and self.settings.cache.enabled:
+            self._warm_jobs()
         plan = self._plan(index, fingerprint)
         try:
             if self.uses_processes:
@@ -87,6 +89,17 @@ class Batch:
         finally:
             index.close()
         return stopped
+
+    def _warm_jobs(self) -> None:
+        """Analyse each job once, here, before the workers start: otherwise every worker's
+        first item would miss the shared cache at the same moment and analyse it again."""
+        import anyio
+
+        from pipeline.tailoring.warm import warm_job_files
+
+        for warmed in anyio.run(warm_job_files, self.settings, list(self.jobs)):
+            if warmed.error:
+                self.warn(f"could not pre-analyse {warmed.path}: {warmed.error}")
 
     # --- planning ---------------------------------------------------------------
 

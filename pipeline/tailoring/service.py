@@ -117,6 +117,8 @@ class _HistorySink:
             for e in self._log.steps.values()
         ]
         lookups = [s for s in steps if s.cache != "off"]
+        tokens_in, tokens_out = _token_totals(self._log.steps.values())
+        settings = self._session.settings
         self._history.record(
             RunRecord(
                 at=datetime.now(timezone.utc),
@@ -132,11 +134,37 @@ class _HistorySink:
                 steps=tuple(steps),
                 cache_hits=sum(1 for s in lookups if s.cache in ("l1", "l2", "stale")),
                 cache_lookups=len(lookups),
-                warnings=tuple(values["warnings"]),
+                warnings=tuple(values["warnings"]) + _fallback_notes(self._log.steps.values()),
                 skills_surfaced=tuple(tailoring.surfaced),
+                tokens_in=tokens_in,
+                tokens_out=tokens_out,
+                model=settings.openai.model if tokens_in is not None and self._session.provider_name == "openai" else None,
                 batch_id=self._request.batch_id,
             )
         )
+
+
+def _token_totals(events: Any) -> tuple[int | None, int | None]:
+    """Tokens summed over the steps that reported any; (None, None) when none did."""
+    tokens_in = tokens_out = None
+    for event in events:
+        metrics = event.metrics or {}
+        if "tokens_in" in metrics or "tokens_out" in metrics:
+            tokens_in = (tokens_in or 0) + int(metrics.get("tokens_in", 0))
+            tokens_out = (tokens_out or 0) + int(metrics.get("tokens_out", 0))
+    return tokens_in, tokens_out
+
+
+def _fallback_notes(events: Any) -> tuple[str, ...]:
+    """A warning per step that fell back (metrics.fallback) or failed without failing the run."""
+    notes = []
+    for event in events:
+        fallback = (event.metrics or {}).get("fallback")
+        if fallback:
+            notes.append(f"step {event.step} fell back to the {fallback} provider")
+        elif event.kind == "failed":
+            notes.append(f"optional step {event.step} failed: {event.error}")
+    return tuple(notes)
 
 
 def _status_of(event: Event) -> str:
@@ -193,6 +221,9 @@ class Session:
                     if report.error:
                         self._warn(f"background step {report.name} failed: {report.error}")
         finally:
+            from pipeline.providers import release
+
+            await release(self.graph)
             if self.cache is not None:
                 await self.cache.aclose()
             if self.history is not None:
@@ -250,7 +281,9 @@ class Session:
             targets=values["targets"],
             tailoring=values["tailoring"],
             report=result.report,
-            warnings=validation.warnings + tuple(result.warnings),
+            warnings=validation.warnings + tuple(result.warnings) + tuple(
+                f"step {s.name} fell back to the {s.metrics['fallback']} provider"
+                for s in result.report.steps if s.metrics and s.metrics.get("fallback")),
             simulated=self.simulated,
         )
 

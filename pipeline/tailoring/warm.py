@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -28,17 +29,22 @@ class Warmed:
 
 async def warm_jobs(settings: Settings, folder: Path) -> list[Warmed]:
     """Parse and analyse every job in ``folder`` through the step cache."""
-    from pipeline.tailoring.service import open_cache, step_memo
-
     if not folder.is_dir():
         raise InputError(f"{folder}: not a folder of job descriptions")
+    return await warm_job_files(settings, sorted(p for p in folder.iterdir() if p.suffix.lower() in JOB_SUFFIXES and p.is_file()))
+
+
+async def warm_job_files(settings: Settings, paths: Iterable[Path]) -> list[Warmed]:
+    """Parse and analyse each job through the step cache, so later runs (in any process) hit."""
+    from pipeline.tailoring.service import open_cache, step_memo
+
     # The same steps, versions and fingerprint as a real run, so the keys match.
     # Validation takes no part in a key (its warnings are compare=False), so an empty one stands in.
     graph = Graph([job, job_profile], inputs=["job_file", "validation"])
     results = []
     with open_cache(settings) as cache:
         async with Engine(cache=step_memo(settings, cache)) as engine:
-            for path in sorted(p for p in folder.iterdir() if p.suffix.lower() in JOB_SUFFIXES and p.is_file()):
+            for path in paths:
                 try:
                     ref = InputFile.open(path, "job", max_bytes=settings.limits.max_input_bytes)
                     result = await engine.run(graph, {"job_file": ref, "validation": Validation()})

@@ -187,3 +187,17 @@ def test_simulated_provider_runs_async_in_one_process(tmp_path: Path, batch_json
     assert code == 1
     assert data["summary"]["succeeded"] == 4 and data["summary"]["failed"] == 1
     assert by_resume(data)["empty.md"]["error"].endswith("file is empty")
+
+
+def test_the_job_is_analysed_once_for_the_whole_folder(tmp_path: Path, batch_json: Invoke, tailor: Callable[..., tuple[int, str, str]]) -> None:
+    make_resumes(tmp_path / "in", 12)
+    code, data = batch_json(tmp_path / "in", "--job", JOB, "--out", tmp_path / "out", "--workers", "2")
+    assert code == 0 and data["summary"]["succeeded"] == 12
+    code, out, err = tailor("cache", "stats", "--json")
+    assert code == 0, err
+    tiers = json.loads(out)["tiers"]
+    l1, l2 = (tiers[t]["namespaces"]["job_profile"] for t in ("l1", "l2"))
+    # Analysed once (in the parent, before the workers start); every item after that hits:
+    # a worker's first lookup in L2, the rest in its own L1.
+    assert l2["misses"] == 1 and l2["entries"] == 1
+    assert l1["hits"] + l2["hits"] == 12

@@ -20,6 +20,7 @@ import pytest
 
 from pipeline.cache import RedisTier, TieredCache
 
+
 @pytest.fixture
 def anyio_backend() -> str:
     return "asyncio"
@@ -65,7 +66,19 @@ def start_redis(folder: Path) -> RedisServer:
     for _attempt in range(3):  # the free port may be taken between probing and binding
         port = _free_port()
         process = subprocess.Popen(
-            [binary, "--save", "", "--appendonly", "no", "--port", str(port), "--bind", "127.0.0.1", "--dir", str(folder)],
+            [
+                binary,
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--port",
+                str(port),
+                "--bind",
+                "127.0.0.1",
+                "--dir",
+                str(folder),
+            ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
@@ -139,9 +152,7 @@ def warnings_seen() -> list[str]:
 
 
 @pytest.fixture
-def make_cache(
-    redis_url: str, clock: FakeClock, warnings_seen: list[str]
-) -> Iterator[Callable[..., TieredCache]]:
+def make_cache(redis_url: str, clock: FakeClock, warnings_seen: list[str]) -> Iterator[Callable[..., TieredCache]]:
     """Build caches on the test server (a new one = another machine: empty L1); all closed after."""
     made: list[TieredCache] = []
 

@@ -132,3 +132,23 @@ def test_messy_keys_namespaces_and_tags_round_trip(make_cache) -> None:
     assert make_cache().stats().l2.total.entries == 0
     with pytest.raises(ValueError, match="x1f"):
         cache.set("k", 1, namespace="bad\x1fns")
+
+
+def test_foreign_values_under_the_prefix_are_misses_not_crashes(make_cache, raw, warnings_seen) -> None:
+    cache = make_cache()
+    cache.set("good", "v", namespace="ns")
+    raw.sadd(key("ns", "a set"), b"x")  # wrong type under an entry key
+    raw.set(key("ns", "garbage"), b"TC\x01not a blob")
+    raw.set(b"tailor:c:ns", b"not a hash")
+    raw.hset(b"tailor:c:other", mapping={b"l1:hits": b"lots", b"\xff:hits": b"2", b"l2:misses": b"3"})
+    reader = make_cache()
+    assert reader.get("a set", namespace="ns") is None
+    assert reader.get("garbage", namespace="ns") is None
+    assert reader.shared  # one bad key does not cost the shared tier
+    stats = reader.stats().l2
+    assert stats.namespaces["ns"].entries == 1  # only the good entry counts
+    assert stats.namespaces["other"].misses == 3
+    reader.set("a set", "now mine", namespace="ns")
+    assert make_cache().get("a set", namespace="ns") == "now mine"
+    assert len(warnings_seen) == 2
+    assert "WRONGTYPE" in warnings_seen[0] and "malformed" in warnings_seen[1]

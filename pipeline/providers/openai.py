@@ -1,0 +1,127 @@
+"""The OpenAI-compatible provider: job analysis and rewrite by a chat model, the rest local.
+
+The graph is the local one with two model steps spliced in, each feeding a
+local step that checks what the model said:
+
+    job ─► job_analysis_llm ─► job_profile   (local analysis + taxonomy-checked proposals)
+    draft (the local rewrite) ─► tailoring_llm ─► tailoring   (proposals filtered by the guard)
+
+With ``provider.fallback: local`` the model steps are optional: when the
+service stays down (after retries) they fail, the engine records a warning, and
+``job_profile`` / ``tailoring`` run without them (the local result) and report
+``metrics.fallback = "local"``. A failed model step is never cached, so the
+next run asks the service again. Without a fallback a model failure fails the run.
+
+Every model step reports ``tokens_in``, ``tokens_out`` and ``requests`` (and
+``coalesced`` when it shared an identical request in flight) to the run report.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from pipeline.engine import Graph, report_metrics, step
+from pipeline.providers._openai_client import ChatClient, RetryPolicy
+from pipeline.providers._openai_limiter import Limiter
+from pipeline.providers._openai_merge import apply_rewrite, merge_job_profile
+from pipeline.providers._openai_prompts import PROMPT_VERSION, job_analysis_messages, rewrite_messages
+from pipeline.providers._openai_schemas import LlmJobAnalysis, LlmRewrite
+from pipeline.tailoring import stages
+from pipeline.tailoring.jobs import analyse_job
+from pipeline.tailoring.taxonomy import load_taxonomy
+
+if TYPE_CHECKING:
+    from config import Settings
+    from pipeline.tailoring.models import JobPosting, JobProfile, Resume, RewriteOptions, Tailoring
+    from pipeline.tailoring.stages import Validation
+
+__all__ = ["LlmJobAnalysis", "LlmRewrite", "OpenAIProvider", "RetryPolicy", "TokenBudget", "openai_graph"]
+
+STEP_VERSION = f"openai-{PROMPT_VERSION}"
+
+
+@dataclass(frozen=True)
+class TokenBudget:
+    """max_tokens per request; a truncated reply is asked again with twice the room (bounded)."""
+
+    job_analysis: int = 512
+    rewrite: int = 1536
+
+
+class OpenAIProvider:
+    """The client, limiter and prompts of one Session; ``graph()`` gives its pipeline."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        budget: TokenBudget = TokenBudget(),
+        policy: RetryPolicy | None = None,
+        transport: Any = None,
+    ) -> None:
+        o = settings.openai
+        self.settings = settings
+        self.budget = budget
+        self.fallback = settings.provider.fallback
+        self.client = ChatClient(
+            base_url=o.base_url,
+            model=o.model,
+            api_key_env=o.api_key_env,
+            timeout=o.timeout_seconds,
+            limiter=Limiter(o.max_concurrency, o.requests_per_minute),
+            policy=policy or RetryPolicy(max_retries=o.max_retries),
+            transport=transport,
+        )
+
+    async def analyse_job(self, job: JobPosting) -> LlmJobAnalysis:
+        done = await self.client.complete(job_analysis_messages(job), LlmJobAnalysis, self.budget.job_analysis)
+        return done.value
+
+    async def propose_rewrite(self, draft: Resume, job: JobPosting, options: RewriteOptions) -> LlmRewrite:
+        done = await self.client.complete(rewrite_messages(draft, job, options), LlmRewrite, self.budget.rewrite)
+        return done.value
+
+    async def aclose(self) -> None:
+        await self.client.aclose()
+
+    def graph(self) -> Graph:
+        optional = self.fallback is not None
+
+        @step(cache=True, version=STEP_VERSION, required=not optional)
+        async def job_analysis_llm(job: JobPosting, validation: Validation) -> LlmJobAnalysis:
+            return await self.analyse_job(job)
+
+        @step(cache=True, version=STEP_VERSION)
+        def job_profile(job: JobPosting, validation: Validation, job_analysis_llm: LlmJobAnalysis | None = None) -> JobProfile:
+            taxonomy = load_taxonomy()
+            local = analyse_job(job, taxonomy)
+            if job_analysis_llm is None:
+                report_metrics(fallback="local")
+                return local
+            return merge_job_profile(local, job_analysis_llm, job, taxonomy)
+
+        # The local rewrite, checked by the guard: the model's starting point and the fallback.
+        draft = dataclasses.replace(stages.tailoring, name="draft")
+
+        @step(cache=True, version=STEP_VERSION, required=not optional)
+        async def tailoring_llm(draft: Tailoring, job: JobPosting, options: RewriteOptions) -> LlmRewrite:
+            return await self.propose_rewrite(draft.resume, job, options)
+
+        @step(cache=True, version=STEP_VERSION)
+        def tailoring(resume: Resume, draft: Tailoring, tailoring_llm: LlmRewrite | None = None) -> Tailoring:
+            if tailoring_llm is None:
+                report_metrics(fallback="local")
+                return draft
+            return apply_rewrite(resume, draft, tailoring_llm, load_taxonomy())
+
+        replaced = {"job_profile": (job_analysis_llm, job_profile), "tailoring": (draft, tailoring_llm, tailoring)}
+        steps = [s for original in stages.STEPS for s in replaced.get(original.name, (original,))]
+        return Graph(steps, inputs=stages.RUN_INPUTS)
+
+
+def openai_graph(settings: Settings, **options: Any) -> tuple[Graph, OpenAIProvider]:
+    """The provider's graph and the provider (whose ``aclose`` releases its connections)."""
+    provider = OpenAIProvider(settings, **options)
+    return provider.graph(), provider
