@@ -75,10 +75,17 @@ def clear_command(*, step: str | None, all_: bool, config: Path | None, as_json:
     folder = settings.cache_dir
     if all_:
         # Everything goes: entries, the tag index and the statistics. Resumes are personal data.
+        dropped = 0
+        if settings.cache.redis_url:  # a shared L2 holds them too
+            with open_cache(settings) as cache:
+                dropped = cache.clear()
+                cache.reset_stats()
         existed = folder.exists()
         shutil.rmtree(folder, ignore_errors=True)
         message = f"removed the whole cache folder {folder}" if existed else f"no cache folder at {folder}"
-        _report(as_json, {"cleared": "all", "folder": str(folder)}, message)
+        if settings.cache.redis_url:
+            message += f" and {dropped} entries and the statistics from Redis"
+        _report(as_json, {"cleared": "all", "folder": str(folder), "dropped": dropped}, message)
         return 0
     with open_cache(settings) as cache:
         dropped = cache.clear(step)

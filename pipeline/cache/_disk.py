@@ -257,5 +257,14 @@ class DiskTier:
 
         return self._run(op)
 
+    def reset_counters(self) -> None:
+        def op() -> None:
+            cache = self._cache
+            with cache.transact():
+                for k in [k for k in cache.iterkeys() if isinstance(k, str) and k.startswith(_COUNTER)]:
+                    cache.delete(k)
+
+        self._run(op)
+
     def generation(self) -> int:
         return self._run(lambda: int(self._cache.get(_GEN, default=0)))

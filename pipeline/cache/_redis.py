@@ -286,5 +286,8 @@ class RedisTier:
 
         return self._run(op)
 
+    def reset_counters(self) -> None:
+        self._run(lambda: self._unlink_all(_glob_escape(self._counter_prefix) + "*"))
+
     def generation(self) -> int:
         return self._run(lambda: int(self._redis.get(self._gen) or 0))

@@ -1,4 +1,4 @@
-"""The interface of a shared (L2) tier: diskcache now, Redis as a drop-in later.
+"""The interface of a shared (L2) tier: diskcache now, Redis (pipeline/cache/_redis.py).
 
 A tier stores opaque blobs (see _codec) under (namespace, key), keeps a tag
 index so one call drops every entry carrying a tag, holds process-safe
@@ -43,6 +43,8 @@ class Tier(Protocol):
     def add_counters(self, deltas: Mapping[tuple[str, str, str], int]) -> None: ...
 
     def counters(self) -> dict[tuple[str, str, str], int]: ...
+
+    def reset_counters(self) -> None: ...
 
     def generation(self) -> int: ...
 

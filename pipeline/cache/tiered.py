@@ -324,6 +324,16 @@ class TieredCache:
             self._after_own_bump()
         return dropped
 
+    def reset_stats(self) -> None:
+        """Forget the hit/miss history of every process (entries stay)."""
+        self._counts.clear()
+        self._local.clear()
+        if self._l2 is not None:
+            try:
+                self._l2.reset_counters()
+            except CacheError as exc:
+                self._l2_failed(exc)
+
     def _read_generation(self) -> int:
         if self._l2 is None:
             return 0

@@ -2,9 +2,11 @@
 
 The local provider is CPU-bound: its items go in chunks to worker processes (one
 Session each). I/O-bound providers (simulated) run in this process with async
-concurrency over one Session. Either way outcomes reach ``on_outcome`` as they
-finish, successes are recorded in the --out manifest at once, and ``should_stop``
-(Ctrl-C) stops the intake: items in flight finish, the rest are "not_started".
+concurrency over one Session. ``executor="dask"`` sends the chunks to a Dask
+cluster instead, whatever the provider (``_batch_dask``). Either way outcomes
+reach ``on_outcome`` as they finish, successes are recorded in the --out manifest
+at once, and ``should_stop`` (Ctrl-C) stops the intake: items in flight finish,
+the rest are "not_started".
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import uuid
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from pipeline.tailoring._batch_report import BatchItem, ItemOutcome
 from pipeline.tailoring._batch_scan import (
@@ -50,6 +52,8 @@ class Batch:
     use_cache: bool = True
     workers: int = 1
     concurrency: int = 8
+    executor: Literal["local", "dask"] = "local"
+    scheduler: str | None = None  # a Dask scheduler's address (tcp://host:8786); None starts a LocalCluster
     warn: Callable[[str], None] = lambda message: None
     batch_id: str = field(default_factory=lambda: uuid.uuid4().hex)
     skipped_files: SkipNote = field(default_factory=SkipNote)
@@ -79,7 +83,11 @@ class Batch:
             self._warm_jobs()
         plan = self._plan(index, fingerprint)
         try:
-            if self.uses_processes:
+            if self.executor == "dask":
+                from pipeline.tailoring._batch_dask import run_on_dask
+
+                stopped = run_on_dask(self, _until(plan, should_stop), report, index.flush, should_stop)
+            elif self.uses_processes:
                 stopped = self._run_processes(plan, report, index, should_stop)
             else:
                 stopped = self._run_async(plan, report, should_stop)

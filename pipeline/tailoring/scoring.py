@@ -82,7 +82,11 @@ def _title_seniority(profile: ResumeProfile, job: JobProfile, weight: float) -> 
         fit = 1.0 if gap <= 0 else 0.5 if gap == 1 else 0.0
         level_text = f"the job is {job.seniority}, the resume reads {profile.seniority}"
     title = profile.titles[0] if profile.titles else "no title"
-    text = f"Title words overlap {overlap:.0%} with '{job.title or 'an untitled job'}' (latest: {title}); {level_text}."
+    words = ", ".join(sorted(wanted)) or "none"
+    text = (
+        f"The job title's distinguishing words ({words}) overlap {overlap:.0%} with the resume's titles "
+        f"(latest: {title}); {level_text}."
+    )
     return weight * (0.6 * overlap + 0.4 * fit), text
 
 

@@ -184,3 +184,15 @@ def test_counts_are_batched_then_flushed_each_sync_interval(make_cache, clock) -
     clock.advance(6)
     cache.get("k")  # the first lookup past the interval flushes the batch
     assert observer.stats().l1.total.hits == 10
+
+
+def test_reset_stats_forgets_every_process_history_but_keeps_entries(make_cache) -> None:
+    cache = make_cache()
+    cache.set("k", "v", namespace="ns")
+    assert cache.get("k", namespace="ns") == "v" and cache.get("absent", namespace="ns") is None
+    cache.flush()
+    assert make_cache().stats().l2.namespaces["ns"].misses == 1  # persisted, seen by another instance
+    cache.reset_stats()
+    fresh = make_cache().stats()
+    assert (fresh.l2.total.hits, fresh.l2.total.misses) == (0, 0)
+    assert fresh.l2.total.entries == 1 and make_cache().get("k", namespace="ns") == "v"

@@ -48,3 +48,9 @@ def test_run_twice_hits_redis_and_cache_stats_shows_it(
     for name in cached:
         counts = l2["namespaces"][name]
         assert (counts["hits"], counts["misses"], counts["entries"]) == (1, 1, 1), name
+
+    cleared = run("cache", "clear", "--all")
+    assert cleared["dropped"] >= len(cached)
+    assert not any(k.startswith(b"tailor:") and not k.startswith(b"tailor:gen") for k in raw.scan_iter())
+    after = run("cache", "stats")["tiers"]["l2"]
+    assert (after["hits"], after["misses"], after["entries"]) == (0, 0, 0)
