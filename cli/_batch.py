@@ -10,7 +10,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from cli._settings import settings_from_flags
 from pipeline.errors import InputError
@@ -36,6 +36,8 @@ def batch_command(
     force: bool,
     use_cache: bool,
     quiet: bool,
+    executor: str | None,
+    scheduler: str | None,
     provider: str | None,
     profile: str | None,
     fallback: str | None,
@@ -54,6 +56,7 @@ def batch_command(
         fallback=fallback,
     )
     job_files = _job_files(job, jobs, settings.limits.max_input_bytes)
+    where = _executor(executor, scheduler)
     _make_out(out)
 
     warnings: list[str] = []
@@ -66,6 +69,8 @@ def batch_command(
         use_cache=use_cache,
         workers=settings.batch.effective_workers,
         concurrency=settings.batch.concurrency,
+        executor=where,
+        scheduler=scheduler,
         warn=warnings.append,
     )
     tally = Tally()
@@ -128,6 +133,19 @@ def _job_files(job: Path | None, jobs: Path | None, max_bytes: int) -> list[Path
     for file in files:
         read_job(file, max_bytes=max_bytes)
     return files
+
+
+def _executor(executor: str | None, scheduler: str | None) -> Literal["local", "dask"]:
+    """``--executor``, checked; ``--scheduler`` alone means dask."""
+    if executor not in (None, "local", "dask"):
+        raise InputError(f"--executor {executor}: expected local or dask")
+    if scheduler is not None:
+        if executor == "local":
+            raise InputError(f"--scheduler {scheduler}: a scheduler is for --executor dask, not local")
+        if not scheduler.strip():
+            raise InputError("--scheduler: empty address (expected tcp://HOST:PORT)")
+        return "dask"
+    return "dask" if executor == "dask" else "local"
 
 
 def _make_out(out: Path) -> None:

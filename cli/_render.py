@@ -54,10 +54,11 @@ def render_outcome(out: Console, outcome: RunOutcome, *, explain: bool = False, 
     out.print(_breakdown(outcome))
     out.print(_skills(outcome))
     out.print(_changes(outcome))
-    out.print(timing_table(outcome.report, simulated=outcome.simulated))
-    out.print(run_summary(outcome.report))
+    report = outcome.full_report
+    out.print(timing_table(report, simulated=outcome.simulated))
+    out.print(run_summary(report))
     if explain:
-        out.print(what_if_table(outcome.report))
+        out.print(what_if_table(report))
     for warning in [*outcome.warnings, *extra_warnings]:
         out.print(f"[yellow]warning:[/] {warning}")
     out.print(f"[bold]Wrote[/] {outcome.output}")

@@ -41,7 +41,10 @@ def run_command(
 
     async def go():  # type: ignore[no-untyped-def]
         async with Session(settings, use_cache=use_cache, warn=warnings.append) as session:
-            return await session.tailor(request)
+            outcome = await session.tailor(request)
+            # The log step runs in the background; a bounded wait lets the report show it.
+            await session.settle()
+            return outcome
 
     outcome = anyio.run(go)
     if as_json:
@@ -50,7 +53,7 @@ def run_command(
         if explain:
             from pipeline.engine.whatif import what_if
 
-            data["what_if"] = [w.to_dict() for w in what_if(outcome.report)]
+            data["what_if"] = [w.to_dict() for w in what_if(outcome.full_report)]
         sys.stdout.write(json.dumps(data) + "\n")
         return 0
     from cli._render import console, render_outcome

@@ -144,6 +144,14 @@ def batch(
     force: Annotated[bool, typer.Option("--force", help="Redo items whose output is up to date.")] = False,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Do not read or write the cache.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    executor: Annotated[
+        Optional[str],
+        typer.Option("--executor", metavar="local|dask", help="Where items run: local processes, or a Dask cluster.", show_default=False),
+    ] = None,
+    scheduler: Annotated[
+        Optional[str],
+        typer.Option("--scheduler", metavar="tcp://HOST:PORT", help="Join this Dask cluster (default: start one on this machine)."),
+    ] = None,
     provider: ProviderOpt = None,
     fallback: FallbackOpt = None,
     profile: ProfileOpt = None,
@@ -166,6 +174,8 @@ def batch(
         force=force,
         use_cache=not no_cache,
         quiet=quiet,
+        executor=executor,
+        scheduler=scheduler,
         provider=provider,
         fallback=fallback.value if fallback else None,
         profile=profile,

@@ -15,10 +15,10 @@ def write_atomically(path: str | Path, text: str) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
     try:
+        # No fsync: the rename already means a crash of tailor never leaves half a file, and
+        # fsync would add ~8 ms a file (16 s over a 2 000-resume batch) for power-loss durability.
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
             handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
         os.replace(temporary, target)
     except OSError as error:
         Path(temporary).unlink(missing_ok=True)

@@ -12,7 +12,7 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
-from pipeline.engine import Engine, Event, Graph, RunReport
+from pipeline.engine import Engine, Event, Graph, RunReport, RunResult
 from pipeline.errors import StepError, TailorError
 from pipeline.tailoring.inputs import InputFile
 from pipeline.tailoring.stages import OutputTarget, Validation
@@ -48,9 +48,15 @@ class RunOutcome:
     ats_after: AtsScore
     targets: Targets
     tailoring: Tailoring
-    report: RunReport
+    report: RunReport  # the foreground steps, final when the result is returned
     warnings: tuple[str, ...]
     simulated: bool = False
+    result: RunResult | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def full_report(self) -> RunReport:
+        """The report with the background steps that have finished (all of them after ``Session.settle``)."""
+        return self.result.report_with_background() if self.result is not None else self.report
 
     @property
     def improvement(self) -> float:
@@ -74,7 +80,7 @@ class RunOutcome:
             "output": str(self.output),
             "warnings": list(self.warnings),
             "simulated": self.simulated,
-            "report": self.report.to_dict(),
+            "report": self.full_report.to_dict(),
         }
 
 
@@ -229,6 +235,11 @@ class Session:
             if self.history is not None:
                 self.history.close()
 
+    async def settle(self, timeout: float | None = None) -> None:
+        """Wait (bounded) for the background steps started so far, e.g. before printing a full report."""
+        assert self._engine is not None, "use `async with Session(...)`"
+        await self._engine.flush(timeout)
+
     async def tailor(self, request: RunRequest, on_event: Callable[[Event], None] | None = None) -> RunOutcome:
         """Run the pipeline for one resume; raise the step's own error when a required step fails."""
         assert self._engine is not None, "use `async with Session(...)`"
@@ -281,6 +292,7 @@ class Session:
             targets=values["targets"],
             tailoring=values["tailoring"],
             report=result.report,
+            result=result,
             warnings=validation.warnings + tuple(result.warnings) + tuple(
                 f"step {s.name} fell back to the {s.metrics['fallback']} provider"
                 for s in result.report.steps if s.metrics and s.metrics.get("fallback")),

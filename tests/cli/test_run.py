@@ -156,3 +156,14 @@ def test_real_subprocess_with_console_script(env: dict[str, str], tmp_path: Path
         timeout=120,
     )
     assert missing.returncode == 2 and "Traceback" not in missing.stderr and "nope.md" in missing.stderr
+
+
+def test_the_background_log_step_is_reported_apart(tailor_json, tmp_path: Path) -> None:
+    resume = _copy(RESUME, tmp_path)
+    report = tailor_json("run", resume, "--job", JOB)["report"]
+    (logged,) = [s for s in report["steps"] if s["name"] == "logged"]
+    assert logged["background"] is True and logged["status"] == "ok"
+    # It never counts towards the run's figures.
+    foreground = [s for s in report["steps"] if not s["background"]]
+    assert report["sequential_ms"] == pytest.approx(sum(s["duration_ms"] for s in foreground), abs=0.01)
+    assert "logged" not in report["critical_path"]
