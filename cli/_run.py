@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import logging
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import anyio
@@ -46,7 +49,8 @@ def run_command(
             await session.settle()
             return outcome
 
-    outcome = anyio.run(go)
+    with _log_warnings_into(warnings):
+        outcome = anyio.run(go)
     if as_json:
         data = outcome.to_dict()
         data["warnings"] = data["warnings"] + warnings
@@ -60,3 +64,25 @@ def run_command(
 
     render_outcome(console(), outcome, explain=explain, extra_warnings=warnings)
     return 0
+
+
+class _Collect(logging.Handler):
+    def __init__(self, into: list[str]) -> None:
+        super().__init__(logging.WARNING)
+        self._into = into
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self._into.append(" ".join(record.getMessage().split()))
+
+
+@contextmanager
+def _log_warnings_into(warnings: list[str]) -> Iterator[None]:
+    """Warnings the library logs (e.g. a corrupted history moved aside) join the run's warnings,
+    so --json carries them and stderr gets no bare log line."""
+    logger = logging.getLogger("tailor")
+    handler = _Collect(warnings)
+    logger.addHandler(handler)
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)

@@ -18,10 +18,12 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    # Plain help: Rich's Markdown help renderer costs ~200 ms of imports on every --help.
+    rich_markup_mode=None,
 )
-cache_app = typer.Typer(help="Inspect and manage the two-tier cache.", no_args_is_help=True)
-pipeline_app = typer.Typer(help="Inspect the tailoring pipeline.", no_args_is_help=True)
-config_app = typer.Typer(help="Inspect the merged settings.", no_args_is_help=True)
+cache_app = typer.Typer(help="Inspect and manage the two-tier cache.", no_args_is_help=True, rich_markup_mode=None)
+pipeline_app = typer.Typer(help="Inspect the tailoring pipeline.", no_args_is_help=True, rich_markup_mode=None)
+config_app = typer.Typer(help="Inspect the merged settings.", no_args_is_help=True, rich_markup_mode=None)
 app.add_typer(cache_app, name="cache")
 app.add_typer(pipeline_app, name="pipeline")
 app.add_typer(config_app, name="config")

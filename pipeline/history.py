@@ -44,7 +44,10 @@ __all__ = [
 log = logging.getLogger("tailor.history")
 
 SCHEMA_VERSION = 2
-_LOCK_RETRIES = 6  # each after a full busy timeout, so a lock must outlast ~7 timeouts to lose a run
+# Each retry follows a full busy timeout: a lock must outlast ~4 s to lose a run. Writers hold it
+# for milliseconds, so only a stuck process lasts that long, and the run that waits on it is a
+# user's command (the log step runs on its event loop): it reports the lost row rather than hang.
+_LOCK_RETRIES = 3
 _T = TypeVar("_T")
 GroupBy = Literal["mode", "provider", "job"]
 _GROUP_COLUMNS: dict[str, str] = {"mode": "mode", "provider": "provider", "job": "job_sha256"}
@@ -286,7 +289,7 @@ def parse_since(text: str) -> timedelta:
 class History:
     """The run history database at ``path`` (created 0o600 in a 0o700 folder)."""
 
-    def __init__(self, path: Path, *, busy_timeout: float = 5.0) -> None:
+    def __init__(self, path: Path, *, busy_timeout: float = 1.0) -> None:
         self.path = Path(path)
         self.busy_timeout = busy_timeout  # seconds SQLite waits for a lock before each retry
         self.warnings: list[str] = []  # problems recovered from (e.g. a corrupted file moved aside)

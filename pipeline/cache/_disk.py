@@ -7,7 +7,9 @@ Multi-key updates (an entry plus its tags, an invalidation) run in one
 diskcache transaction, so concurrent processes never see half of one.
 
 A corrupt database is reported once, wiped and rebuilt; a folder that cannot
-be created or opened raises ``CacheError`` so the caller can go L1-only.
+be created or opened raises ``CacheError`` so the caller can go L1-only, and so
+does one removed or replaced while open (checked on writes, which follow a
+computation anyway): SQLite would otherwise write on into an unlinked file.
 """
 
 from __future__ import annotations
@@ -65,6 +67,7 @@ class DiskTier:
     ) -> None:
         self.directory = Path(directory)
         self.broken = False
+        self._identity: tuple[int, int] | None = None  # (device, inode) of cache.db as opened
         self._warn = warn
         self._size_limit = size_limit
         make_private_dir(self.directory)
@@ -96,10 +99,27 @@ class DiskTier:
         )
         try:
             cache.get(_GEN)  # reach the data pages now so damage shows up here
+            info = os.stat(self.directory / _DISKCACHE_FILES[0])
         except BaseException:
             cache.close()
             raise
+        self._identity = (info.st_dev, info.st_ino)
         return cache
+
+    def _check_in_place(self) -> None:
+        """Raise CacheError (and give up the tier) if the database file was removed or replaced."""
+        try:
+            info = os.stat(self.directory / _DISKCACHE_FILES[0])
+            identity: tuple[int, int] | None = (info.st_dev, info.st_ino)
+        except OSError:
+            identity = None
+        if identity != self._identity and not self.broken:
+            self.broken = True
+            try:
+                self._cache.close()
+            except Exception:  # the files are gone; closing is a courtesy
+                pass
+            raise CacheError(f"{self.directory}: the cache folder was removed or replaced while in use")
 
     def _wipe(self) -> None:
         """Delete diskcache's own files only: the folder may hold other things."""
@@ -164,6 +184,7 @@ class DiskTier:
         self, namespace: str, key: str, blob: bytes, *, expire: float | None, tags: Sequence[str]
     ) -> None:
         k = entry_key(namespace, key)
+        self._check_in_place()
 
         def op() -> None:
             cache = self._cache
@@ -267,4 +288,5 @@ class DiskTier:
         self._run(op)
 
     def generation(self) -> int:
+        self._check_in_place()
         return self._run(lambda: int(self._cache.get(_GEN, default=0)))

@@ -3,23 +3,64 @@
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from pathlib import Path
 
 from pipeline.errors import InputError
 
+# ".NAME.PID.RANDOM.part": the writer's process id says whether a leftover is still being written.
+_PART = re.compile(r"^\..+\.(\d+)\.[^.]+\.part$")
+
 
 def write_atomically(path: str | Path, text: str) -> None:
     """Write ``text`` to a temporary file beside ``path``, then rename it into place."""
     target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+    temporary: str | None = None
     try:
-        # No fsync: the rename already means a crash of tailor never leaves half a file, and
-        # fsync would add ~8 ms a file (16 s over a 2 000-resume batch) for power-loss durability.
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, temporary = tempfile.mkstemp(prefix=f".{target.name}.{os.getpid()}.", suffix=".part", dir=target.parent)
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
             handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
         os.replace(temporary, target)
     except OSError as error:
-        Path(temporary).unlink(missing_ok=True)
+        if temporary is not None:
+            Path(temporary).unlink(missing_ok=True)
         raise InputError(f"{target}: cannot write the output ({error.strerror or error})") from None
+
+
+def remove_stale_parts(folder: str | Path) -> int:
+    """Delete temporary files in ``folder`` left by writers that are no longer running; the count removed.
+
+    A writer killed mid-write (a crashed worker, a second Ctrl-C) leaves its ``.part``
+    file; one whose process still runs (another batch on the same folder) is kept.
+    """
+    removed = 0
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return 0
+    for entry in entries:
+        match = _PART.match(entry.name)
+        if match is None or _running(int(match.group(1))):
+            continue
+        try:
+            os.unlink(entry.path)
+            removed += 1
+        except OSError:
+            continue
+    return removed
+
+
+def _running(pid: int) -> bool:
+    if pid == os.getpid():
+        return False  # this process is not writing while it cleans up
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError):
+        return True  # someone else's process (or a nonsense id): leave its file alone
+    return True
