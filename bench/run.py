@@ -46,6 +46,21 @@ def _settings(cache_dir: Path, data_dir: Path):  # type: ignore[no-untyped-def]
     return load_settings(None, {"cache.dir": str(cache_dir), "history.dir": str(data_dir)}, env={}).settings
 
 
+async def _timed(session, pairs: list[tuple[Path, Path]], repeat: int, out: Path) -> list[float]:  # type: ignore[no-untyped-def]
+    """Milliseconds per run, every pair ``repeat`` times, after one untimed pass over the pairs."""
+    from pipeline.tailoring.service import RunRequest
+
+    for resume, job in pairs:  # warm-up: imports, taxonomy compile, or filling the cache
+        await session.tailor(RunRequest(resume, job, output=out))
+    times = []
+    for _ in range(repeat):
+        for resume, job in pairs:
+            t0 = time.perf_counter()
+            await session.tailor(RunRequest(resume, job, output=out))
+            times.append((time.perf_counter() - t0) * 1000)
+    return times
+
+
 async def _in_process(repeat: int, work: Path) -> dict[str, float]:
     from pipeline.tailoring.service import RunRequest, Session
 
@@ -55,26 +70,10 @@ async def _in_process(repeat: int, work: Path) -> dict[str, float]:
     figures: dict[str, float] = {}
     # Cold: cache off, history off — the pipeline's own work.
     async with Session(settings, use_cache=False, record_history=False) as session:
-        for resume, job in pairs:  # warm-up: imports, taxonomy compile
-            await session.tailor(RunRequest(resume, job, output=out))
-        times = []
-        for _ in range(repeat):
-            for resume, job in pairs:
-                t0 = time.perf_counter()
-                await session.tailor(RunRequest(resume, job, output=out))
-                times.append((time.perf_counter() - t0) * 1000)
-    figures["cold_ms"] = statistics.median(times)
-    # Cached: the first run of each pair fills the cache, the rest hit L1.
+        figures["cold_ms"] = statistics.median(await _timed(session, pairs, repeat, out))
+    # Cached: the untimed pass fills the cache, then every step hits L1.
     async with Session(settings, use_cache=True, record_history=False) as session:
-        for resume, job in pairs:
-            await session.tailor(RunRequest(resume, job, output=out))
-        times = []
-        for _ in range(repeat):
-            for resume, job in pairs:
-                t0 = time.perf_counter()
-                await session.tailor(RunRequest(resume, job, output=out))
-                times.append((time.perf_counter() - t0) * 1000)
-    figures["cached_l1_ms"] = statistics.median(times)
+        figures["cached_l1_ms"] = statistics.median(await _timed(session, pairs, repeat, out))
     # A new session on the same folder: every step comes from L2 (disk) on its first lookup.
     times = []
     for _ in range(max(3, repeat // 3)):

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from cli._settings import settings_from_flags
 from pipeline.errors import InputError
+from pipeline.tailoring._io import remove_stale_parts
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -84,13 +85,16 @@ def batch_command(
 
     show_progress = not (quiet or as_json)
     start = time.perf_counter()
-    with _stop_on_ctrl_c() as stop_requested, _progress(batch, show_progress) as advance:
+    with _stop_on_signals() as stop, _progress(batch, show_progress) as advance:
 
         def on_outcome(outcome: ItemOutcome) -> None:
             keep(outcome)
             advance(outcome)
 
-        interrupted = batch.run(on_outcome, stop_requested)
+        try:
+            interrupted = batch.run(on_outcome, stop)
+        finally:
+            remove_stale_parts(out)  # what a killed writer left; whole outputs only
     summary = tally.summary((time.perf_counter() - start) * 1000.0, interrupted=interrupted)
     ranking = rank(kept) if ranking_wanted else None
 
@@ -109,9 +113,9 @@ def batch_command(
 
         _render(console(), batch, summary, tally.failures, ranking, warnings)
     if interrupted:
-        from cli._errors import EXIT_INTERRUPTED
+        from cli._errors import EXIT_INTERRUPTED, EXIT_TERMINATED
 
-        return EXIT_INTERRUPTED
+        return EXIT_TERMINATED if stop.signum == signal.SIGTERM else EXIT_INTERRUPTED
     return 1 if summary.failed else 0
 
 
@@ -157,24 +161,41 @@ def _make_out(out: Path) -> None:
         raise InputError(f"{out}: cannot create the output folder ({error.strerror or error})") from None
 
 
+class _Stop:
+    """Called by the batch to ask whether to stop; remembers the first signal that asked."""
+
+    def __init__(self) -> None:
+        self._event = threading.Event()
+        self.signum: int | None = None
+
+    def __call__(self) -> bool:
+        return self._event.is_set()
+
+    def request(self, signum: int) -> None:
+        if self.signum is None:
+            self.signum = signum
+        self._event.set()
+
+
 @contextmanager
-def _stop_on_ctrl_c() -> Iterator[Callable[[], bool]]:
-    """The first Ctrl-C asks the batch to stop cleanly (items in flight finish); a second one aborts."""
-    stop = threading.Event()
+def _stop_on_signals() -> Iterator[_Stop]:
+    """The first Ctrl-C or SIGTERM asks the batch to stop cleanly (items in flight finish); a second one aborts."""
+    stop = _Stop()
     if threading.current_thread() is not threading.main_thread():
-        yield stop.is_set
+        yield stop
         return
 
     def handler(signum: int, frame: object) -> None:
-        if stop.is_set():
+        if stop():
             raise KeyboardInterrupt
-        stop.set()
+        stop.request(signum)
 
-    previous = signal.signal(signal.SIGINT, handler)
+    previous = {signum: signal.signal(signum, handler) for signum in (signal.SIGINT, signal.SIGTERM)}
     try:
-        yield stop.is_set
+        yield stop
     finally:
-        signal.signal(signal.SIGINT, previous)
+        for signum, old_handler in previous.items():
+            signal.signal(signum, old_handler)
 
 
 @contextmanager

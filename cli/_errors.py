@@ -9,7 +9,8 @@ import typer
 
 from pipeline.errors import TailorError
 
-EXIT_INTERRUPTED = 130
+EXIT_INTERRUPTED = 130  # 128 + SIGINT
+EXIT_TERMINATED = 143  # 128 + SIGTERM
 
 
 def run_guarded(command: Callable[..., int | None], **kwargs: Any) -> None:

@@ -36,8 +36,10 @@ def stop_requested() -> bool:
 def _init_worker(stop_event: Any, initializer: Callable[..., None] | None, initargs: tuple[Any, ...]) -> None:
     global _stop_event
     _stop_event = stop_event
-    # Ctrl-C reaches the whole process group; the parent decides how to stop, workers finish their item.
+    # Ctrl-C (and a SIGTERM sent to the group, as service managers do) reaches every process;
+    # the parent decides how to stop, workers finish their item.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
     if initializer is not None:
         initializer(*initargs)
 
