@@ -28,7 +28,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
-from batch import JOB, generate  # noqa: E402 -- bench/batch.py's generator, not a package import
+from batch import JOB, generate  # bench/batch.py (bench/ is not a package)
 
 
 def run_once(folder: Path, out: Path, workers: int, executor: str, scheduler: str | None) -> dict[str, float]:

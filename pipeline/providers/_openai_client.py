@@ -223,15 +223,13 @@ class ChatClient:
         policy = self.policy
         failures = 0
         while True:
-            if time.monotonic() < self._down_until:
-                raise ProviderError(self.redact(
-                    f"{self.base_url}: service unavailable ({self._down_reason}); not retried for "
-                    f"{self._down_until - time.monotonic():.0f}s"))
+            self._check_circuit()
             fmt = self.format
             body = self._body(messages, reply, max_tokens)
             retry_after: float | None = None
             try:
                 async with self.limiter.slot():
+                    self._check_circuit()  # it may have opened while this request waited for its slot
                     usage.requests += 1
                     self.requests_sent += 1
                     report_metrics(requests=1)
@@ -263,6 +261,12 @@ class ChatClient:
                     f"{self.base_url}: service unavailable after {failures} attempt{'s' if failures > 1 else ''}: {problem}"))
             delay = min(policy.max_backoff, policy.backoff * 2 ** (failures - 1)) * (0.5 + random.random())
             await asyncio.sleep(max(delay, retry_after or 0.0))
+
+    def _check_circuit(self) -> None:
+        if time.monotonic() < self._down_until:
+            raise ProviderError(self.redact(
+                f"{self.base_url}: service unavailable ({self._down_reason}); not retried for "
+                f"{self._down_until - time.monotonic():.0f}s"))
 
     def _downgrade(self, tried: str, text: str) -> bool:
         """Move to the next structured-output form if the server said it rejects this one."""

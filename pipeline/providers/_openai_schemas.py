@@ -83,6 +83,7 @@ def strict_schema(model: type[BaseModel]) -> dict[str, Any]:
     return clean(raw)
 
 
+@functools.cache
 def schema_digest(model: type[BaseModel]) -> str:
     return json.dumps(strict_schema(model), sort_keys=True, separators=(",", ":"))
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import signal
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -35,6 +36,7 @@ CHUNK_SIZE = 8  # items per task: a task costs the scheduler ~ms, an item ~tens 
 RETRIES = 2  # a chunk that raised is tried again this often (a lost worker is the scheduler's own re-run)
 _POLL_S = 0.005  # how often the client looks for finished chunks and at should_stop
 _CONNECT_S = 10.0  # how long to wait for a --scheduler to answer
+_NO_WORKERS_S = 30.0  # a cluster without any worker this long will not run what is in flight
 
 _worker_lock = threading.Lock()  # in a worker: one chunk at a time per process (one Session, one event loop)
 
@@ -66,13 +68,26 @@ def dask_client(scheduler: str | None, workers: int) -> Iterator[Client]:
             yield client
         return
     # One single-threaded process per worker: the local engine is CPU-bound and holds the GIL.
-    with (
-        LocalCluster(
+    with _sigint_ignored():
+        cluster = LocalCluster(
             n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None, silence_logs=logging.ERROR
-        ) as cluster,
-        Client(cluster) as client,
-    ):
+        )
+    with cluster, Client(cluster) as client:
         yield client
+
+
+@contextlib.contextmanager
+def _sigint_ignored() -> Iterator[None]:
+    """Ctrl-C reaches the whole process group: the cluster's processes, started meanwhile, inherit
+    "ignore SIGINT" (so does every worker a nanny restarts), and the batch alone decides how to stop."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def run_on_dask(
@@ -123,20 +138,49 @@ def run_on_dask(
 
     in_flight: dict[Any, list[WorkItem]] = {}
     settings_data = batch.settings.model_dump(mode="json")
+    gave_up = False  # the cluster had no worker for _NO_WORKERS_S: what is in flight is failed, the rest not started
+
+    def halted() -> bool:
+        return gave_up or should_stop()
+
     try:
         with dask_client(batch.scheduler, batch.workers) as client:
             from distributed import as_completed
 
             finished = as_completed()
             limit = 2 * max(1, _threads(client))
+            workers_seen = time.monotonic()  # when the cluster last had a worker
+            checked = workers_seen
 
             def drain(block: bool, stoppable: bool = True) -> None:
-                while block and not finished.has_ready() and not (stoppable and should_stop()):
+                nonlocal gave_up, workers_seen, checked
+                while block and not finished.has_ready() and not (stoppable and halted()):
                     time.sleep(_POLL_S)
+                    now = time.monotonic()
+                    if now - checked < 1.0:
+                        continue
+                    checked = now
+                    if client.nthreads():
+                        workers_seen = now
+                    elif now - workers_seen > _NO_WORKERS_S:
+                        give_up()
+                        return
                 if finished.has_ready():
                     for future in finished.next_batch(block=False):
                         collect(future)
                     flush()
+
+            def give_up() -> None:
+                nonlocal gave_up
+                gave_up = True
+                batch.warn(f"the Dask cluster has had no worker for {_NO_WORKERS_S:g} s: gave up on the items in flight")
+                client.cancel(list(in_flight))
+                for chunk in in_flight.values():
+                    for work in chunk:
+                        item = pending.pop(work[0], None)
+                        if item is not None:
+                            report(ItemOutcome(item, "failed", "no Dask worker left to run this item", None, None, 0.0))
+                in_flight.clear()
 
             def submit(chunk: list[WorkItem]) -> None:
                 future = client.submit(
@@ -154,14 +198,14 @@ def run_on_dask(
                 # Absolute: a worker's working folder is not the client's.
                 chunk.append((item.index, os.path.abspath(item.resume), os.path.abspath(item.job), os.path.abspath(item.output)))
                 if len(chunk) == CHUNK_SIZE:
-                    while len(in_flight) >= limit and not should_stop():
+                    while len(in_flight) >= limit and not halted():
                         drain(block=True)
-                    if should_stop():
+                    if halted():
                         break
                     submit(chunk)
                     chunk = []
                     drain(block=False)
-            if chunk and not should_stop():
+            if chunk and not halted():
                 submit(chunk)
                 chunk = []
             for work in chunk:  # gathered but never sent
