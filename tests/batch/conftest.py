@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from typer.testing import CliRunner
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLES = ROOT / "sample_data"
@@ -26,30 +25,6 @@ MESSY = ROOT / "tests" / "data" / "messy"
 @pytest.fixture
 def anyio_backend() -> str:
     return "asyncio"
-
-
-@pytest.fixture
-def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
-    """Cache and history in tmp folders, never the user's; no stray tailor.yaml."""
-    values = {"TAILOR_CACHE_DIR": str(tmp_path / "cache"), "TAILOR_DATA_DIR": str(tmp_path / "data")}
-    for name, value in values.items():
-        monkeypatch.setenv(name, value)
-    monkeypatch.chdir(tmp_path)
-    return values
-
-
-@pytest.fixture
-def tailor(env: dict[str, str]) -> Callable[..., tuple[int, str, str]]:
-    """Invoke the CLI in-process; returns (exit code, stdout, stderr)."""
-    from cli.app import app
-
-    runner = CliRunner()
-
-    def invoke(*args: object) -> tuple[int, str, str]:
-        result = runner.invoke(app, [str(a) for a in args])
-        return result.exit_code, result.stdout, result.stderr
-
-    return invoke
 
 
 @pytest.fixture

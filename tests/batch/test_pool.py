@@ -27,10 +27,12 @@ def test_a_crashed_worker_fails_only_the_chunks_in_flight_and_a_new_pool_goes_on
     by_chunk = {tuple(chunk): result for chunk, result in results}
     assert set(by_chunk) == {tuple(c) for c in chunks}  # every chunk is answered, once
     assert isinstance(by_chunk[(5, -1)], BrokenProcessPool)
-    lost = [chunk for chunk, result in by_chunk.items() if isinstance(result, BaseException)]
-    # At most the chunks in flight with the crash are lost; everything submitted after it succeeds.
-    assert len(lost) <= 2
-    for chunk in [(8, 9), (10, 11), (12, 13), (14, 15)]:
+    lost = {chunk for chunk, result in by_chunk.items() if isinstance(result, BaseException)}
+    # Only the chunks in flight with the crash are lost: the crashing one and at most one other
+    # (which one depends on how fast the pool notices the death, so any neighbour may share it).
+    assert lost - {(5, -1)} <= {(3, 4), (6, 7), (8, 9)} and len(lost) <= 2
+    # Everything submitted once the new pool is up succeeds.
+    for chunk in [(10, 11), (12, 13), (14, 15)]:
         assert by_chunk[chunk] == [2 * n for n in chunk]
 
 

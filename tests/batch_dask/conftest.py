@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -35,16 +34,6 @@ def client(cluster: Any) -> Iterator[Any]:
     with distributed.Client(cluster) as connected:
         connected.wait_for_workers(2, timeout=60)
         yield connected
-
-
-@pytest.fixture
-def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
-    """The client's cache and history in tmp folders, never the user's; no stray tailor.yaml."""
-    values = {"TAILOR_CACHE_DIR": str(tmp_path / "cache"), "TAILOR_DATA_DIR": str(tmp_path / "data")}
-    for name, value in values.items():
-        monkeypatch.setenv(name, value)
-    monkeypatch.chdir(tmp_path)
-    return values
 
 
 @pytest.fixture

@@ -19,18 +19,9 @@ def anyio_backend() -> str:
 
 
 @pytest.fixture
-def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Cache and data folders under tmp_path, never the user's; no stray tailor.yaml."""
-    monkeypatch.setenv("TAILOR_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.setenv("TAILOR_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
-
-
-@pytest.fixture
-def resume_copy(env: Path) -> Path:
+def resume_copy(env: dict[str, str], tmp_path: Path) -> Path:
     """The sample resume in its own folder, so a stray output next to it would show."""
-    folder = env / "resumes"
+    folder = tmp_path / "resumes"
     folder.mkdir()
     dest = folder / RESUME.name
     dest.write_bytes(RESUME.read_bytes())

@@ -42,8 +42,8 @@ def test_json_is_the_documented_object_and_nothing_else(resume_copy: Path) -> No
         assert "tailor batch --workers" in data["note"]
 
 
-def test_svg_and_the_terminal_report(resume_copy: Path, env: Path) -> None:
-    picture = env / "out" / "timelines.svg"
+def test_svg_and_the_terminal_report(resume_copy: Path, tmp_path: Path) -> None:
+    picture = tmp_path / "out" / "timelines.svg"
     code, out, err = _invoke(
         resume_copy, "--job", JOB, "--runs", "1", "--svg", picture,
         "--provider", "simulated", "--profile", "waves_trap", "--scale", "0.002",
@@ -70,12 +70,12 @@ def test_simulated_json_is_labelled(resume_copy: Path) -> None:
     assert data["note"].startswith("Timings are simulated (profile seed x 0.002)")
 
 
-def test_bad_input_is_one_line_and_exit_code_2(env: Path) -> None:
-    missing = env / "nope.md"
+def test_bad_input_is_one_line_and_exit_code_2(env: dict[str, str], tmp_path: Path) -> None:
+    missing = tmp_path / "nope.md"
     code, out, err = _invoke(missing, "--job", JOB, "--json")
     assert code == 2 and out == ""
     assert err.count("\n") == 1 and str(missing) in err and "Traceback" not in err
-    messy = env / "blank.md"
+    messy = tmp_path / "blank.md"
     messy.write_text("   \n\t\n", encoding="utf-8")
     code, out, err = _invoke(messy, "--job", JOB)
     assert code == 2 and err.startswith("error:") and err.count("\n") == 1
