@@ -303,4 +303,18 @@ def _guard(command: object, **kwargs: object) -> None:
 
 
 def main() -> None:
-    app()
+    """The console script: every expected failure, usage errors included, is one line on stderr."""
+    import sys
+
+    try:
+        code = app(standalone_mode=False)
+    except Exception as error:  # click's usage errors: a bad option value, a missing argument
+        exit_code = getattr(error, "exit_code", None)
+        if not isinstance(exit_code, int) or not hasattr(error, "format_message"):
+            raise
+        if type(error).__name__ == "NoArgsIsHelpError":  # `tailor` alone: the help, as before
+            error.show()  # type: ignore[attr-defined]
+        else:
+            print(f"error: {' '.join(error.format_message().split())}", file=sys.stderr)
+        sys.exit(exit_code)
+    sys.exit(code if isinstance(code, int) else 0)

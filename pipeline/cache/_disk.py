@@ -1,7 +1,8 @@
 """L2 on diskcache: SQLite-indexed, process-safe, in a folder only its owner can read.
 
 Keys are plain strings (diskcache stores them without pickling):
-``e<US>namespace<US>key`` -> blob, ``t<US>tag`` -> frozenset of entry keys,
+``e<US>namespace<US>key`` -> blob, ``t<US>tag<US>entry key`` -> 1 (one row per
+membership, so tagging an entry costs the same however many entries share the tag),
 ``c<US>tier<US>namespace<US>field`` -> counter, ``gen`` -> generation.
 Multi-key updates (an entry plus its tags, an invalidation) run in one
 diskcache transaction, so concurrent processes never see half of one.
@@ -117,7 +118,7 @@ class DiskTier:
             self.broken = True
             try:
                 self._cache.close()
-            except Exception:  # the files are gone; closing is a courtesy
+            except Exception:  # noqa: BLE001, S110 - the files are gone; closing is a courtesy
                 pass
             raise CacheError(f"{self.directory}: the cache folder was removed or replaced while in use")
 
@@ -194,9 +195,7 @@ class DiskTier:
             with cache.transact():
                 cache.set(k, blob, expire=expire)
                 for tag in tags:
-                    members = cache.get(_TAG + tag, default=frozenset())
-                    if k not in members:
-                        cache.set(_TAG + tag, members | {k})
+                    cache.set(f"{_TAG}{tag}{_SEP}{k}", 1)
 
         self._run(op)
 
@@ -205,10 +204,18 @@ class DiskTier:
         return self._run(lambda: bool(self._cache.delete(k)))
 
     def delete_tag(self, tag: str) -> int:
+        prefix = f"{_TAG}{tag}{_SEP}"
+
         def op() -> int:
             cache = self._cache
+            # Invalidation is rare and user-invoked: a scan of the keys, under the write lock so no
+            # entry tagged meanwhile escapes, is cheaper overall than per-tag sets rewritten on every write.
             with cache.transact():
-                members = cache.pop(_TAG + tag, default=frozenset())
+                rows = [k for k in cache.iterkeys() if isinstance(k, str) and k.startswith(prefix)]
+                members = {row[len(prefix) :] for row in rows}
+                members |= cache.pop(_TAG + tag, default=frozenset())  # a tag set written by an older tailor
+                for row in rows:
+                    cache.delete(row)
                 dropped = sum(1 for k in members if cache.delete(k))
                 cache.incr(_GEN, 1, default=0)
             return dropped

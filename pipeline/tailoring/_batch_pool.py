@@ -36,12 +36,32 @@ def stop_requested() -> bool:
 def _init_worker(stop_event: Any, initializer: Callable[..., None] | None, initargs: tuple[Any, ...]) -> None:
     global _stop_event
     _stop_event = stop_event
-    # Ctrl-C (and a SIGTERM sent to the group, as service managers do) reaches every process;
-    # the parent decides how to stop, workers finish their item.
+    # Ctrl-C reaches the whole process group; the parent decides how to stop, workers finish their item.
+    # (SIGTERM is blocked in workers from birth: see _start_forkserver.)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_IGN)
     if initializer is not None:
         initializer(*initargs)
+
+
+def _start_forkserver(context: Any) -> None:
+    """Start the fork server (once per process) with SIGTERM blocked in it, and so in every worker it forks.
+
+    A SIGTERM sent to the whole process group (as service managers stop a job) would
+    otherwise kill the fork server, which the pool takes for the death of every worker:
+    their items would fail and the workers themselves run on, orphaned. Blocked, the
+    signal reaches only the parent, which stops the batch the way Ctrl-C does. The
+    mask is inherited across fork and exec; here it is restored at once, so a SIGTERM
+    arriving meanwhile is delivered, not lost.
+    """
+    if context.get_start_method() != "forkserver":
+        return
+    from multiprocessing import forkserver
+
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM})
+    try:
+        forkserver.ensure_running()
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
 class ChunkPool(Generic[_Chunk]):
@@ -87,6 +107,7 @@ class ChunkPool(Generic[_Chunk]):
 
     def submit(self, chunk: _Chunk) -> None:
         if self._executor is None:
+            _start_forkserver(self._context)
             self._executor = ProcessPoolExecutor(
                 self._workers, mp_context=self._context, initializer=_init_worker, initargs=self._initargs
             )
