@@ -15,7 +15,7 @@ import unicodedata
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, NamedTuple
+from typing import NamedTuple
 
 from pipeline.tailoring._io import write_atomically
 from pipeline.tailoring.readers import RESUME_SUFFIXES
@@ -184,7 +184,7 @@ class OutputIndex:
         self._produced = produced
         self._superseded = lines - len(produced)  # lines a later line for the same output replaced
         self._added = 0
-        self._handle: IO[str] | None = None
+        self._fd: int | None = None  # O_APPEND: one write per line, so two batches' lines never interleave
 
     @classmethod
     def load(cls, out: Path) -> OutputIndex:
@@ -208,23 +208,23 @@ class OutputIndex:
         return produced if produced is not None and produced.fingerprint == fingerprint else None
 
     def record(self, name: str, fingerprint: str, score_before: float, score_after: float) -> None:
-        if self._handle is None:
-            self._handle = open(self.out / MANIFEST_NAME, "a", encoding="utf-8")  # noqa: SIM115 -- kept open across records; closed by close()
-        self._handle.write(_manifest_line(name, Produced(fingerprint, score_before, score_after)))
+        if self._fd is None:
+            self._fd = os.open(self.out / MANIFEST_NAME, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+        # Unbuffered: a killed batch loses no recorded line, and a line is never split by another writer.
+        os.write(self._fd, _manifest_line(name, Produced(fingerprint, score_before, score_after)).encode("utf-8"))
         if name in self._produced:
             self._superseded += 1
         else:
             self._added += 1
 
     def flush(self) -> None:
-        if self._handle is not None:
-            self._handle.flush()
+        """Nothing to do: every record is written through at once (kept for callers that flush)."""
 
     def close(self) -> None:
         """Flush; rewrite the manifest when superseded lines outnumber live ones (it never grows unbounded)."""
-        if self._handle is not None:
-            self._handle.close()
-            self._handle = None
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
         if self._superseded > len(self._produced) + self._added + 64:
             produced, _ = _read_manifest(self.out / MANIFEST_NAME)
             write_atomically(self.out / MANIFEST_NAME, "".join(_manifest_line(n, p) for n, p in produced.items()))
