@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.cache import TieredCache
+from tests.clock import FakeClock
 
 
 @pytest.fixture
@@ -13,22 +14,9 @@ def anyio_backend() -> str:
     return "asyncio"
 
 
-class FakeClock:
-    """Wall-clock seconds that move only when a test says so."""
-
-    def __init__(self, start: float = 1_700_000_000.0) -> None:
-        self.now = start
-
-    def __call__(self) -> float:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
-
-
 @pytest.fixture
 def clock() -> FakeClock:
-    return FakeClock()
+    return FakeClock(1_700_000_000.0)
 
 
 @pytest.fixture

@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.cache import RedisTier, TieredCache
+from tests.clock import FakeClock
 
 
 @pytest.fixture
@@ -125,20 +126,6 @@ def raw(redis_url: str) -> Iterator[object]:
     client = redis.Redis.from_url(redis_url)
     yield client
     client.close()
-
-
-class FakeClock:
-    """Wall-clock seconds that move only when a test says so (starting at the real time,
-    so the expiries Redis is given are the ones the entries carry)."""
-
-    def __init__(self) -> None:
-        self.now = time.time()
-
-    def __call__(self) -> float:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
 
 
 @pytest.fixture
