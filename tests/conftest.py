@@ -12,6 +12,12 @@ Invoke = Callable[..., tuple[int, str, str]]
 
 
 @pytest.fixture
+def anyio_backend() -> str:
+    """The engine and cache run on asyncio directly (not trio)."""
+    return "asyncio"
+
+
+@pytest.fixture
 def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
     """Cache and history in tmp folders, never the user's; no stray tailor.yaml."""
     values = {"TAILOR_CACHE_DIR": str(tmp_path / "cache"), "TAILOR_DATA_DIR": str(tmp_path / "data")}

@@ -18,13 +18,7 @@ _YEARS_RE = re.compile(r"(?<![\w.])(\d+)\+? years\b")
 
 def _without_skills(text: str, taxonomy: Taxonomy) -> str:
     # Digits inside skill names ("SOC 2", "ISO 27001") are checked as skills, not as numbers.
-    out, pos = [], 0
-    for m in taxonomy.find(text):
-        out.append(text[pos:m.start])
-        out.append(" ")
-        pos = m.end
-    out.append(text[pos:])
-    return "".join(out)
+    return taxonomy.mask(text, " ")
 
 
 def check_no_invention(source: Resume, tailored: Resume, taxonomy: Taxonomy) -> None:

@@ -119,7 +119,7 @@ def _key_terms(lines: list[str], taxonomy: Taxonomy) -> tuple[str, ...]:
     order = 0
     for line in lines:
         # Skill mentions break the word stream: key terms are what the skills do not already cover.
-        for chunk in re.split(r"[.;:!?()\[\]/•|]", _mask_skills(line, taxonomy)):
+        for chunk in re.split(r"[.;:!?()\[\]/•|]", taxonomy.mask(line, " | ")):
             tokens = [w for w in words(chunk)]
             stems = [stem(w) for w in tokens]
             for i, s in enumerate(stems):
@@ -147,16 +147,6 @@ def _key_terms(lines: list[str], taxonomy: Taxonomy) -> tuple[str, ...]:
             continue
         chosen.append(key)
     return tuple(surface[k] for k in chosen)
-
-
-def _mask_skills(line: str, taxonomy: Taxonomy) -> str:
-    out, pos = [], 0
-    for m in taxonomy.find(line):
-        out.append(line[pos:m.start])
-        out.append(" | ")
-        pos = m.end
-    out.append(line[pos:])
-    return "".join(out)
 
 
 def analyse_job(job: JobPosting, taxonomy: Taxonomy) -> JobProfile:

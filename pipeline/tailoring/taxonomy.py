@@ -175,6 +175,16 @@ class Taxonomy:
             self._memo[text] = found
         return found
 
+    def mask(self, text: str, replacement: str) -> str:
+        """``text`` with every skill mention replaced by ``replacement``."""
+        out, pos = [], 0
+        for m in self.find(text):
+            out.append(text[pos : m.start])
+            out.append(replacement)
+            pos = m.end
+        out.append(text[pos:])
+        return "".join(out)
+
     def skills_in(self, text: str) -> set[str]:
         return {m.skill for m in self.find(text)}
 

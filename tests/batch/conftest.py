@@ -23,11 +23,6 @@ MESSY = ROOT / "tests" / "data" / "messy"
 
 
 @pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
-
-
-@pytest.fixture
 def batch_json(tailor: Callable[..., tuple[int, str, str]]) -> Callable[..., tuple[int, dict[str, Any]]]:
     def invoke(*args: object) -> tuple[int, dict[str, Any]]:
         code, out, err = tailor("batch", *args, "--json")

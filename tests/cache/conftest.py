@@ -10,11 +10,6 @@ from tests.clock import FakeClock
 
 
 @pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
-
-
-@pytest.fixture
 def clock() -> FakeClock:
     return FakeClock(1_700_000_000.0)
 

@@ -22,11 +22,6 @@ from pipeline.cache import RedisTier, TieredCache
 from tests.clock import FakeClock
 
 
-@pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
-
-
 @dataclass(frozen=True)
 class RedisServer:
     process: subprocess.Popen[bytes]

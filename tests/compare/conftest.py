@@ -14,11 +14,6 @@ JOB = ROOT / "sample_data" / "jobs" / "backend_engineer.md"
 
 
 @pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
-
-
-@pytest.fixture
 def resume_copy(env: dict[str, str], tmp_path: Path) -> Path:
     """The sample resume in its own folder, so a stray output next to it would show."""
     folder = tmp_path / "resumes"

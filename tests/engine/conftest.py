@@ -10,11 +10,6 @@ import pytest
 from pipeline.engine import Step, step
 
 
-@pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
-
-
 class Timeline:
     """Records when each step body really started and ended (perf_counter seconds)."""
 

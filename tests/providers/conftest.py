@@ -29,11 +29,6 @@ JOB = SAMPLES / "jobs" / "backend_engineer.md"
 
 
 @pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
-
-
-@pytest.fixture
 def chat_server() -> Iterator[ChatServer]:
     with ChatServer() as server:
         yield server

@@ -46,21 +46,6 @@ Jan 2019 - Present
 _SKILLS = ["Python", "Go", "Java", "Kubernetes", "PostgreSQL", "Kafka", "Docker", "AWS", "Terraform", "Redis"]
 
 
-@pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
-
-
-@pytest.fixture
-def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
-    """Cache and history in tmp folders; run from tmp_path. Also the environment for subprocesses."""
-    values = {"TAILOR_CACHE_DIR": str(tmp_path / "cache"), "TAILOR_DATA_DIR": str(tmp_path / "data")}
-    for name, value in values.items():
-        monkeypatch.setenv(name, value)
-    monkeypatch.chdir(tmp_path)
-    return values
-
-
 Invoke = Callable[..., tuple[int, str, str]]
 
 

@@ -63,11 +63,6 @@ def document(text: str, path: str = "resume.md") -> SourceDocument:
     return SourceDocument(path=path, format="markdown", text=text, sha256=hashlib.sha256(text.encode()).hexdigest())
 
 
-@pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
-
-
 @pytest.fixture(scope="session")
 def taxonomy() -> Taxonomy:
     return load_taxonomy()
