@@ -47,16 +47,20 @@ def _settings(cache_dir: Path, data_dir: Path):  # type: ignore[no-untyped-def]
 
 
 async def _timed(session, pairs: list[tuple[Path, Path]], repeat: int, out: Path) -> list[float]:  # type: ignore[no-untyped-def]
-    """Milliseconds per run, every pair ``repeat`` times, after one untimed pass over the pairs."""
+    """Milliseconds per run, every pair ``repeat`` times, after one untimed pass over the pairs.
+
+    Each pair writes its own output file, as repeating one command does.
+    """
     from pipeline.tailoring.service import RunRequest
 
-    for resume, job in pairs:  # warm-up: imports, taxonomy compile, or filling the cache
-        await session.tailor(RunRequest(resume, job, output=out))
+    outs = [out.with_name(f"{out.stem}-{n}{out.suffix}") for n in range(len(pairs))]
+    for (resume, job), path in zip(pairs, outs):  # warm-up: imports, taxonomy compile, or filling the cache
+        await session.tailor(RunRequest(resume, job, output=path))
     times = []
     for _ in range(repeat):
-        for resume, job in pairs:
+        for (resume, job), path in zip(pairs, outs):
             t0 = time.perf_counter()
-            await session.tailor(RunRequest(resume, job, output=out))
+            await session.tailor(RunRequest(resume, job, output=path))
             times.append((time.perf_counter() - t0) * 1000)
     return times
 
@@ -78,9 +82,9 @@ async def _in_process(repeat: int, work: Path) -> dict[str, float]:
     times = []
     for _ in range(max(3, repeat // 3)):
         async with Session(settings, use_cache=True, record_history=False) as session:
-            for resume, job in pairs:
+            for n, (resume, job) in enumerate(pairs):
                 t0 = time.perf_counter()
-                await session.tailor(RunRequest(resume, job, output=out))
+                await session.tailor(RunRequest(resume, job, output=out.with_name(f"{out.stem}-{n}{out.suffix}")))
                 times.append((time.perf_counter() - t0) * 1000)
     figures["cached_l2_ms"] = statistics.median(times)
     return figures

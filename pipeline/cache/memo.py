@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Awaitable, Callable, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from pipeline.cache.keys import ContentHasher
 from pipeline.cache.tiered import TieredCache
@@ -19,8 +19,23 @@ if TYPE_CHECKING:
     from pipeline.engine.graph import Step
 
 
+class Probe(NamedTuple):
+    """What a step's cache lookup found: ``status`` "l1", "l2", "stale", "miss" or "off" (not cacheable)."""
+
+    key: str | None
+    value: Any
+    status: str
+
+
+_OFF = Probe(None, None, "off")
+
+
 class StepMemo:
-    """Caches step results in ``cache``; ``fingerprint`` names the settings that affect results."""
+    """Caches step results in ``cache``; ``fingerprint`` names the settings that affect results.
+
+    The engine calls ``probe`` synchronously (a fresh hit then costs no task at all) and
+    ``fill`` on a miss; ``get_or_compute`` does both.
+    """
 
     def __init__(
         self,
@@ -37,22 +52,71 @@ class StepMemo:
         self.default_ttl = default_ttl
         self.grace = grace
         self._hasher = ContentHasher()
+        self._prefixes: dict[tuple[str, str], Any] = {}
+
+    def _prefix(self, step: Step) -> Any:
+        """The hash state after (name, version, fingerprint): the same for every run of a step."""
+        version = str(step.version)
+        prefix = self._prefixes.get((step.name, version))
+        if prefix is None:
+            prefix = hashlib.blake2b(digest_size=16)
+            for part in (step.name, version, self.fingerprint):
+                data = part.encode()
+                prefix.update(b"%d:" % len(data))
+                prefix.update(data)
+            self._prefixes[(step.name, version)] = prefix
+        return prefix
 
     def key_for(self, step: Step, inputs: Mapping[str, Any]) -> str:
-        h = hashlib.blake2b(digest_size=16)
-        for part in (step.name, str(step.version), self.fingerprint):
-            data = part.encode()
-            h.update(b"%d:" % len(data))
-            h.update(data)
+        h = self._prefix(step).copy()
+        digest = self._hasher.digest
         for name in sorted(inputs):
             data = name.encode()
             h.update(b"%d:" % len(data))
             h.update(data)
-            h.update(self._hasher.digest(inputs[name]))
+            h.update(digest(inputs[name]))
         return h.hexdigest()
 
     def tags_for(self, step: Step, roots: Mapping[str, Any]) -> tuple[str, ...]:
         return (f"step:{step.name}", *(f"{name}:{self._hasher.hash(value)}" for name, value in sorted(roots.items())))
+
+    def probe(self, step: Step, inputs: Mapping[str, Any]) -> Probe:
+        """Look the step up without computing anything; status "off" if it is not cacheable."""
+        if not getattr(step, "cache", True):
+            return _OFF
+        try:
+            key = self.key_for(step, inputs)
+        except TypeError as exc:
+            self.cache.warn_once(f"unhashable:{step.name}", f"step {step.name} is not cached: {exc}")
+            return _OFF
+        found = self.cache.lookup(key, namespace=step.name)
+        if found is None:
+            return Probe(key, None, "miss")
+        return Probe(key, found.value, found.status)
+
+    async def fill(
+        self,
+        step: Step,
+        probe: Probe,
+        roots: Mapping[str, Any],
+        compute: Callable[[], Awaitable[Any]],
+    ) -> tuple[Any, str]:
+        """Finish what ``probe`` started: compute a miss (or an uncacheable step), refresh a stale hit."""
+        if probe.key is None:
+            return await compute(), "miss"
+        if probe.status in ("l1", "l2"):
+            return probe.value, probe.status
+        try:
+            tags = self.tags_for(step, roots)  # only a store needs them: a hit never pays for them
+        except TypeError as exc:
+            self.cache.warn_once(f"unhashable:{step.name}", f"step {step.name} is not cached: {exc}")
+            return await compute(), "miss"
+        ttl = step.ttl if step.ttl is not None else self.default_ttl
+        options = {"namespace": step.name, "ttl": ttl, "grace": self.grace, "tags": tags}
+        if probe.status == "stale":
+            self.cache.refresh(probe.key, compute, **options)
+            return probe.value, "stale"
+        return await self.cache.fill(probe.key, compute, **options), "miss"
 
     async def get_or_compute(
         self,
@@ -66,14 +130,4 @@ class StepMemo:
         A step with ``cache`` false, or whose inputs have no canonical content,
         is computed without caching (status "miss").
         """
-        if not getattr(step, "cache", True):
-            return await compute(), "miss"
-        try:
-            key = self.key_for(step, inputs)
-            tags = self.tags_for(step, roots)
-        except TypeError as exc:
-            self.cache.warn_once(f"unhashable:{step.name}", f"step {step.name} is not cached: {exc}")
-            return await compute(), "miss"
-        ttl = step.ttl if step.ttl is not None else self.default_ttl
-        found = await self.cache.get_or_compute(key, compute, namespace=step.name, ttl=ttl, grace=self.grace, tags=tags)
-        return found.value, found.status
+        return await self.fill(step, self.probe(step, inputs), roots, compute)

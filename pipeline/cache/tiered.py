@@ -240,15 +240,31 @@ class TieredCache:
         from ``compute`` reaches every waiter and nothing is stored.
         """
         found = self.lookup(key, namespace=namespace)
-        tags = tuple(tags)
         if found is not None:
             if found.status == "stale":
-                self._refresh(key, compute, namespace, ttl, grace, tags)
+                self.refresh(key, compute, namespace=namespace, ttl=ttl, grace=grace, tags=tags)
             return found
-        value = await self._flight.do(
+        return Lookup(await self.fill(key, compute, namespace=namespace, ttl=ttl, grace=grace, tags=tags), "miss")
+
+    async def fill(
+        self,
+        key: str,
+        compute: Callable[[], Awaitable[Any]],
+        *,
+        namespace: str = DEFAULT_NAMESPACE,
+        ttl: TTL = None,
+        grace: float | None = None,
+        tags: Iterable[str] = (),
+    ) -> Any:
+        """``await compute()``, stored and returned: the miss half of ``get_or_compute``.
+
+        For callers that looked up ``key`` themselves (and found nothing); concurrent
+        fills of one key compute once.
+        """
+        tags = tuple(tags)
+        return await self._flight.do(
             (namespace, key), lambda: self._compute_and_store(key, compute, namespace, ttl, grace, tags)
         )
-        return Lookup(value, "miss")
 
     async def _compute_and_store(
         self,
@@ -263,15 +279,18 @@ class TieredCache:
         self.set(key, value, namespace=namespace, ttl=ttl, grace=grace, tags=tags)
         return value
 
-    def _refresh(
+    def refresh(
         self,
         key: str,
         compute: Callable[[], Awaitable[Any]],
-        namespace: str,
-        ttl: TTL,
-        grace: float | None,
-        tags: tuple[str, ...],
+        *,
+        namespace: str = DEFAULT_NAMESPACE,
+        ttl: TTL = None,
+        grace: float | None = None,
+        tags: Iterable[str] = (),
     ) -> None:
+        """Recompute ``key`` in a background task (once at a time): the stale half of ``get_or_compute``."""
+        tags = tuple(tags)
         flight_key = (namespace, key)
         if flight_key in self._refreshing:
             return

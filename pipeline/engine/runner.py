@@ -40,13 +40,29 @@ MODES: tuple[str, ...] = ("parallel", "waves", "sequential")
 EventCallback = Callable[[Event], None]
 
 
-class StepCache(Protocol):
-    """What the engine needs from a cache (``pipeline.cache`` implements it)."""
+class CacheProbe(Protocol):
+    """A cache lookup's outcome: ``status`` "l1" or "l2" (fresh hit), "stale", "miss" or "off"."""
 
-    async def get_or_compute(
+    @property
+    def value(self) -> Any: ...
+
+    @property
+    def status(self) -> str: ...
+
+
+class StepCache(Protocol):
+    """What the engine needs from a cache (``pipeline.cache.StepMemo`` implements it).
+
+    ``probe`` is synchronous so a fresh hit finishes its step inline, without a task;
+    ``fill`` computes a miss (or serves a stale hit and refreshes it).
+    """
+
+    def probe(self, step: Step, inputs: Mapping[str, Any]) -> CacheProbe: ...
+
+    async def fill(
         self,
         step: Step,
-        inputs: Mapping[str, Any],
+        probe: Any,
         roots: Mapping[str, Any],
         compute: Callable[[], Awaitable[Any]],
     ) -> tuple[Any, str]: ...
@@ -178,11 +194,21 @@ class _Run:
         st = self.plans[i].step
         self.emit("started", i)
         if st.background:
-            task = asyncio.create_task(self._task(i, kwargs), name=f"step:{st.name}")
+            probe = self._probe(i, kwargs) if st.cache and self.cache is not None else None
+            task = asyncio.create_task(self._task(i, kwargs, probe), name=f"step:{st.name}")
             self.background_tasks.add(task)
             task.add_done_callback(self.background_tasks.discard)
             return
-        if not (st.is_async or st.blocking or st.retries or (st.cache and self.cache is not None)):
+        probe = None
+        if st.cache and self.cache is not None:
+            self.start[i] = time.perf_counter()
+            probe = self._probe(i, kwargs)
+            if probe is not None and probe.status in ("l1", "l2"):
+                self.end[i] = time.perf_counter()
+                self.cache_status[i] = probe.status
+                self.finish(i, _OK, probe.value)
+                return
+        elif not (st.is_async or st.blocking or st.retries):
             self.start[i] = time.perf_counter()
             self.attempts[i] = 1
             metrics_token = _STEP_METRICS.set(self._metrics_of(i))
@@ -199,7 +225,16 @@ class _Run:
                 self.finish(i, _OK, value)
             return
         self.inflight += 1
-        self.tasks[i] = asyncio.create_task(self._task(i, kwargs), name=f"step:{st.name}")
+        self.tasks[i] = asyncio.create_task(self._task(i, kwargs, probe), name=f"step:{st.name}")
+
+    def _probe(self, i: int, kwargs: dict[str, Any]) -> CacheProbe | None:
+        """The step's cache lookup, or None (and a warning) if the cache itself failed."""
+        assert self.cache is not None
+        try:
+            return self.cache.probe(self.plans[i].step, kwargs)
+        except Exception as exc:  # a broken cache must not break the run: compute without it
+            self._cache_failed(i, exc)
+            return None
 
     def _metrics_of(self, i: int) -> dict[str, MetricValue]:
         metrics = self.metrics[i]
@@ -245,14 +280,15 @@ class _Run:
                 elif self.parallel:
                     self.ready.append(d)
 
-    async def _task(self, i: int, kwargs: dict[str, Any]) -> None:
+    async def _task(self, i: int, kwargs: dict[str, Any], probe: CacheProbe | None = None) -> None:
         st = self.plans[i].step
-        self.start[i] = time.perf_counter()
+        if probe is None:
+            self.start[i] = time.perf_counter()  # a probed step's time counts from its lookup
         # The task runs in its own copy of the context: what the step reports lands in its slot.
         _STEP_METRICS.set(self._metrics_of(i))
         try:
-            if st.cache and self.cache is not None:
-                value = await self._cached(i, kwargs)
+            if probe is not None:
+                value = await self._cached(i, kwargs, probe)
             else:
                 value = await self._call(i, kwargs)
         except asyncio.CancelledError as exc:
@@ -311,8 +347,8 @@ class _Run:
                 delay = st.backoff * (2 ** (self.attempts[i] - 1)) * (0.5 + random.random())
                 await asyncio.sleep(delay)
 
-    async def _cached(self, i: int, kwargs: dict[str, Any]) -> Any:
-        """Go through the cache; a cache failure is a warning and the step computes directly."""
+    async def _cached(self, i: int, kwargs: dict[str, Any], probe: CacheProbe) -> Any:
+        """Finish a probed step through the cache; a cache failure is a warning and the step computes directly."""
         st = self.plans[i].step
         outcome: dict[str, Any] = {}
 
@@ -328,21 +364,24 @@ class _Run:
         assert self.cache is not None
         roots = {r: self.inputs[r] for r in self.plans[i].roots}
         try:
-            value, status = await self.cache.get_or_compute(st, kwargs, roots, compute)
+            value, status = await self.cache.fill(st, probe, roots, compute)
         except asyncio.CancelledError:
             raise
         except Exception as exc:
             if "error" in outcome and outcome["error"] is exc:
                 raise  # the step failed, not the cache
-            message = f"cache failed for step {st.name!r}, computed without it: {_describe(exc)}"
-            self.warnings.append(message)
-            self.emit("warning", i, error=message)
-            self.cache_status[i] = "off"
+            self._cache_failed(i, exc)
             if "value" in outcome:
                 return outcome["value"]
             return await self._call(i, kwargs)
         self.cache_status[i] = status if status in ("miss", "l1", "l2", "stale") else "off"
         return value
+
+    def _cache_failed(self, i: int, exc: Exception) -> None:
+        message = f"cache failed for step {self.plans[i].step.name!r}, computed without it: {_describe(exc)}"
+        self.warnings.append(message)
+        self.emit("warning", i, error=message)
+        self.cache_status[i] = "off"
 
     # -- drivers --------------------------------------------------------------------------
 

@@ -2,41 +2,79 @@
 
 parse -> analyse/profile -> score -> targets -> rewrite -> guard -> rescore -> render.
 
-The re-exports are eager on purpose: ``rewrite`` and ``render`` are also the names of
-submodules, and a lazy ``__getattr__`` loses to the submodule once anything imports it
-(``import pipeline.tailoring.rewrite`` binds the package attribute to the module).
-``tailor --help`` never imports this package, so start-up does not pay for it.
+The names below load on first use (PEP 562): a fully cached run needs the models and
+the renderer, not the parser, the taxonomy or the rewriter, and importing those costs
+more than the whole cached run. (The modules behind ``rewrite`` and ``render`` are
+``rewriting`` and ``rendering`` so no submodule shadows a function of the same name.)
 """
 
 from __future__ import annotations
 
-from pipeline.tailoring.documents import SourceDocument
-from pipeline.tailoring.guard import check_no_invention
-from pipeline.tailoring.jobs import analyse_job
-from pipeline.tailoring.models import (
-    AtsScore,
-    Change,
-    Contact,
-    JobPosting,
-    JobProfile,
-    JobSection,
-    Resume,
-    ResumeProfile,
-    RewriteOptions,
-    Role,
-    Section,
-    SkillEvidence,
-    SkillHit,
-    Tailoring,
-    Targets,
-)
-from pipeline.tailoring.parse import parse_job, parse_resume, validate_inputs
-from pipeline.tailoring.profile import profile_resume
-from pipeline.tailoring.render import render
-from pipeline.tailoring.rewrite import rewrite
-from pipeline.tailoring.scoring import WEIGHTS, score_ats
-from pipeline.tailoring.targets import set_targets
-from pipeline.tailoring.taxonomy import Taxonomy, load_taxonomy
+import importlib
+from typing import TYPE_CHECKING, Any
+
+_HOME = {
+    "SourceDocument": "documents",
+    "check_no_invention": "guard",
+    "analyse_job": "jobs",
+    "parse_job": "parse",
+    "parse_resume": "parse",
+    "validate_inputs": "parse",
+    "profile_resume": "profile",
+    "render": "rendering",
+    "rewrite": "rewriting",
+    "WEIGHTS": "scoring",
+    "score_ats": "scoring",
+    "set_targets": "targets",
+    "Taxonomy": "taxonomy",
+    "load_taxonomy": "taxonomy",
+    **{
+        name: "models"
+        for name in (
+            "AtsScore", "Change", "Contact", "JobPosting", "JobProfile", "JobSection", "Resume",
+            "ResumeProfile", "RewriteOptions", "Role", "Section", "SkillEvidence", "SkillHit", "Tailoring", "Targets",
+        )
+    },
+}
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOME.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{home}"), name)
+    globals()[name] = value  # later lookups skip this function
+    return value
+
+
+if TYPE_CHECKING:
+    from pipeline.tailoring.documents import SourceDocument
+    from pipeline.tailoring.guard import check_no_invention
+    from pipeline.tailoring.jobs import analyse_job
+    from pipeline.tailoring.models import (
+        AtsScore,
+        Change,
+        Contact,
+        JobPosting,
+        JobProfile,
+        JobSection,
+        Resume,
+        ResumeProfile,
+        RewriteOptions,
+        Role,
+        Section,
+        SkillEvidence,
+        SkillHit,
+        Tailoring,
+        Targets,
+    )
+    from pipeline.tailoring.parse import parse_job, parse_resume, validate_inputs
+    from pipeline.tailoring.profile import profile_resume
+    from pipeline.tailoring.rendering import render
+    from pipeline.tailoring.rewriting import rewrite
+    from pipeline.tailoring.scoring import WEIGHTS, score_ats
+    from pipeline.tailoring.targets import set_targets
+    from pipeline.tailoring.taxonomy import Taxonomy, load_taxonomy
 
 __all__ = [
     "WEIGHTS",

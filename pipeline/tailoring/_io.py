@@ -31,6 +31,26 @@ def write_atomically(path: str | Path, text: str) -> None:
         raise InputError(f"{target}: cannot write the output ({error.strerror or error})") from None
 
 
+def write_if_changed(path: str | Path, text: str) -> bool:
+    """Write ``text`` to ``path`` unless the file already holds exactly it; True if it wrote.
+
+    An unchanged file is only touched (its mtime says it was produced now, which is
+    what a batch's up-to-date check reads): a cached re-run then costs one small read
+    instead of a temporary file, a write and a rename.
+    """
+    data = text.encode("utf-8")
+    try:
+        with open(path, "rb") as handle:
+            same = handle.read(len(data) + 1) == data
+        if same:
+            os.utime(path)
+            return False
+    except OSError:
+        pass  # missing or unreadable: the write below says what is wrong, if anything
+    write_atomically(path, text)
+    return True
+
+
 def remove_stale_parts(folder: str | Path) -> int:
     """Delete temporary files in ``folder`` left by writers that are no longer running; the count removed.
 

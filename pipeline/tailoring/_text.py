@@ -11,6 +11,22 @@ from pipeline.tailoring.models import Resume, SectionKind
 BULLET_RE = re.compile(r"^\s*(?:[-*+•●▪◦■□►▸➢➤✓✔·–—o](?=\s)|\d{1,2}[.)](?=\s))\s*")
 _WORD_RE = re.compile(r"[A-Za-z][A-Za-z'’]*(?:-[A-Za-z]+)*")
 NUMBER_RE = re.compile(r"(?<![\w.])\d+(?:[.,]\d+)*")
+# Contact details: parsing finds them, rendering keeps them out of the body.
+EMAIL_RE = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+PHONE_RE = re.compile(r"(?<!\w)(?:\+?\d{1,3}[\s.-]?)?(?:\(\d{2,4}\)|\d{2,4})[\s.-]?\d{3}[\s.-]?\d{3,4}(?!\w)")
+LINK_RE = re.compile(r"(?:https?://|www\.)[^\s|,;)>\]]+|(?<![\w@.])(?:linkedin\.com|github\.com|gitlab\.com|behance\.net|dribbble\.com)/[^\s|,;)>\]]+", re.IGNORECASE)
+CONTACT_RE = re.compile(rf"{EMAIL_RE.pattern}|{LINK_RE.pattern}|{PHONE_RE.pattern}", re.IGNORECASE)
+
+_DEFAULT_HEADINGS: dict[SectionKind, str] = {
+    "summary": "Summary", "experience": "Experience", "skills": "Skills", "education": "Education",
+    "projects": "Projects", "certifications": "Certifications", "other": "", "header": "",
+}
+
+
+def default_heading(kind: SectionKind) -> str:
+    """The heading a section of ``kind`` gets when the resume gave it none ("" for none at all)."""
+    return _DEFAULT_HEADINGS[kind]
+
 
 STOPWORDS = frozenset(
     """a about above across after again against all also am an and any are as at be because been before being below

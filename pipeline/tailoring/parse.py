@@ -13,7 +13,17 @@ import re
 
 from pipeline.errors import InputError
 from pipeline.tailoring._dates import find_range
-from pipeline.tailoring._text import BULLET_RE, is_bullet, strip_bullet, words
+from pipeline.tailoring._text import (
+    BULLET_RE,
+    CONTACT_RE,
+    EMAIL_RE,
+    LINK_RE,
+    PHONE_RE,
+    default_heading,
+    is_bullet,
+    strip_bullet,
+    words,
+)
 from pipeline.tailoring.documents import SourceDocument
 from pipeline.tailoring.models import (
     Contact,
@@ -51,18 +61,9 @@ for _kind, _names in {
     for _name in _names.split("|"):
         _SECTION_NAMES[_name] = _kind  # type: ignore[assignment]
 
-_DEFAULT_HEADINGS: dict[SectionKind, str] = {
-    "summary": "Summary", "experience": "Experience", "skills": "Skills", "education": "Education",
-    "projects": "Projects", "certifications": "Certifications", "other": "", "header": "",
-}
-
 _MD_HEADING_RE = re.compile(r"^\s{0,3}(#{1,6})\s*(.*?)\s*#*\s*$")
 _BOLD_LINE_RE = re.compile(r"^\s*(?:\*\*|__)(.+?)(?:\*\*|__)\s*:?\s*$")
 _LABEL_RE = re.compile(r"^\s*(?:\*\*|__)?([A-Za-z][A-Za-z &/]{1,40}?)(?:\*\*|__)?\s*[:：]\s*(?:\*\*|__)?\s*(.*)$")
-_EMAIL_RE = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-_PHONE_RE = re.compile(r"(?<!\w)(?:\+?\d{1,3}[\s.-]?)?(?:\(\d{2,4}\)|\d{2,4})[\s.-]?\d{3}[\s.-]?\d{3,4}(?!\w)")
-_LINK_RE = re.compile(r"(?:https?://|www\.)[^\s|,;)>\]]+|(?<![\w@.])(?:linkedin\.com|github\.com|gitlab\.com|behance\.net|dribbble\.com)/[^\s|,;)>\]]+", re.IGNORECASE)
-CONTACT_RE = re.compile(rf"{_EMAIL_RE.pattern}|{_LINK_RE.pattern}|{_PHONE_RE.pattern}", re.IGNORECASE)
 _TABLE_RULE_RE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?\s*$")
 _SKILL_DETAIL_RE = re.compile(r"\s*[-–:]?\s*\b(?:exp[er]+i?ence|exprience|experience)\b\s*[-–:]?.*$", re.IGNORECASE)
 _INLINE_BULLET_RE = re.compile(r"\s+(?=[•●▪◦■►▸➢➤✓✔]\s*)|\s+(?=[*]\s+\S)|(?<=[.!?:])\s+(?=[-–]\s+[A-Z])")
@@ -152,14 +153,14 @@ def _headings(lines: list[str]) -> list[tuple[int, SectionKind | None, str, str]
 
 
 def _contact(header: list[str], text: str) -> Contact:
-    email = _EMAIL_RE.search(text)
-    scan = _EMAIL_RE.sub(" ", _LINK_RE.sub(" ", text[:3000]))
-    phone = next((m.group() for m in _PHONE_RE.finditer(scan) if sum(c.isdigit() for c in m.group()) >= 9), "")
-    links = tuple(dict.fromkeys(m.group().rstrip(".") for m in _LINK_RE.finditer(text[:3000])))
+    email = EMAIL_RE.search(text)
+    scan = EMAIL_RE.sub(" ", LINK_RE.sub(" ", text[:3000]))
+    phone = next((m.group() for m in PHONE_RE.finditer(scan) if sum(c.isdigit() for c in m.group()) >= 9), "")
+    links = tuple(dict.fromkeys(m.group().rstrip(".") for m in LINK_RE.finditer(text[:3000])))
     name = headline = location = ""
     for raw in header:
         line = _MD_HEADING_RE.sub(r"\2", raw).strip().strip("*_ ")
-        if not line or _EMAIL_RE.search(line) or _LINK_RE.search(line) or _PHONE_RE.search(line):
+        if not line or EMAIL_RE.search(line) or LINK_RE.search(line) or PHONE_RE.search(line):
             parts = [p.strip() for p in re.split(r"\s*[|•·]\s*|\s+[-–—]\s+", line)]
             location = location or next((p for p in parts if _LOCATION_RE.match(p) and "," in p), "")
             plain = [p for p in parts if p and not CONTACT_RE.search(p) and not _LOCATION_RE.match(p)
@@ -422,10 +423,6 @@ def parse_resume(doc: SourceDocument) -> Resume:
         certifications=tuple(certifications),
         projects=tuple(projects),
     )
-
-
-def default_heading(kind: SectionKind) -> str:
-    return _DEFAULT_HEADINGS[kind]
 
 
 # --- job descriptions -------------------------------------------------------------------------

@@ -6,6 +6,7 @@ and the engine that flushes background steps), so a batch pays for them once.
 
 from __future__ import annotations
 
+import os
 import time
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
@@ -21,7 +22,7 @@ if TYPE_CHECKING:
     from config import Settings
     from pipeline.cache import StepMemo, TieredCache
     from pipeline.history import History
-    from pipeline.tailoring.models import AtsScore, Tailoring, Targets
+    from pipeline.tailoring.models import AtsScore, RewriteOptions, Tailoring, Targets
 
 EXTENSIONS = {"md": ".md", "json": ".json", "html": ".html"}
 
@@ -203,6 +204,22 @@ class Session:
         self.history: History | None = None
         self._engine: Engine | None = None
         self._warnings: list[str] = []
+        self._options: RewriteOptions | None = None
+
+    @property
+    def options(self) -> RewriteOptions:
+        """The rewrite options the settings give, built once: every run passes the same object."""
+        if self._options is None:
+            from pipeline.tailoring.models import RewriteOptions
+
+            tailoring = self.settings.tailoring
+            self._options = RewriteOptions(
+                mode=tailoring.mode,
+                tone=tailoring.tone,
+                length=tailoring.length,
+                max_bullets_per_role=tailoring.max_bullets_per_role,
+            )
+        return self._options
 
     async def __aenter__(self) -> Session:
         memo = None
@@ -252,7 +269,7 @@ class Session:
         )
         fmt = request.format or settings.tailoring.output_format
         output = request.output or default_output(request.resume, fmt)
-        if output.resolve() == request.resume.resolve():
+        if _same_file(output, request.resume):
             raise TailorError(f"{output}: refusing to overwrite the input resume; choose another --out")
         log = _EventLog()
         callbacks = [cb for cb in (log, self._on_event, on_event) if cb is not None]
@@ -262,18 +279,10 @@ class Session:
                 callback(event)
 
         sink = _HistorySink(self.history, self, request, files, log, t0) if self.history is not None else None
-        from pipeline.tailoring.models import RewriteOptions
-
-        options = RewriteOptions(
-            mode=settings.tailoring.mode,
-            tone=settings.tailoring.tone,
-            length=settings.tailoring.length,
-            max_bullets_per_role=settings.tailoring.max_bullets_per_role,
-        )
         inputs = {
             "resume_file": files[0],
             "job_file": files[1],
-            "options": options,
+            "options": self.options,
             "target_score": float(settings.tailoring.target_score),
             "output": OutputTarget(path=str(output), format=fmt),
             "history_sink": sink,
@@ -298,6 +307,14 @@ class Session:
                 for s in result.report.steps if s.metrics and s.metrics.get("fallback")),
             simulated=self.simulated,
         )
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    """True if both paths name one file (also through links); False if either does not exist."""
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False
 
 
 def _raise_first_failure(result: Any) -> None:

@@ -13,18 +13,12 @@ from datetime import date
 from typing import TYPE_CHECKING, Any, Protocol
 
 from pipeline.engine import step
-from pipeline.tailoring._io import write_atomically
-from pipeline.tailoring.guard import check_no_invention
+from pipeline.tailoring._io import write_if_changed
 from pipeline.tailoring.inputs import InputFile
-from pipeline.tailoring.jobs import analyse_job
-from pipeline.tailoring.parse import parse_job, parse_resume, validate_inputs
-from pipeline.tailoring.profile import profile_resume
-from pipeline.tailoring.readers import read_job, read_resume
-from pipeline.tailoring.render import render
-from pipeline.tailoring.rewrite import rewrite
-from pipeline.tailoring.scoring import score_ats
-from pipeline.tailoring.targets import set_targets
-from pipeline.tailoring.taxonomy import load_taxonomy
+
+# The domain modules are imported inside the steps that use them: a fully cached run
+# executes none of these steps, and importing the parser, taxonomy and rewriter would
+# cost it more than the run itself.
 
 if TYPE_CHECKING:
     from pipeline.tailoring.models import (
@@ -81,37 +75,55 @@ def _score_ttl(score: AtsScore) -> float:
 
 @step(cache=True, version=PARSE_VERSION)
 def resume(resume_file: InputFile) -> Resume:
+    from pipeline.tailoring.parse import parse_resume
+    from pipeline.tailoring.readers import read_resume
+
     return parse_resume(read_resume(resume_file.path, max_bytes=resume_file.size + 1))
 
 
 @step(cache=True, version=PARSE_VERSION)
 def job(job_file: InputFile) -> JobPosting:
+    from pipeline.tailoring.parse import parse_job
+    from pipeline.tailoring.readers import read_job
+
     return parse_job(read_job(job_file.path, max_bytes=job_file.size + 1))
 
 
 # Cached although cheap: it needs the taxonomy, and a fully cached run should never pay to compile it.
 @step(cache=True, version=ANALYSIS_VERSION)
 def validation(resume: Resume, job: JobPosting) -> Validation:
+    from pipeline.tailoring.parse import validate_inputs
+
     return Validation(tuple(validate_inputs(resume, job)))
 
 
 @step(cache=True, version=ANALYSIS_VERSION)
 def job_profile(job: JobPosting, validation: Validation) -> JobProfile:
+    from pipeline.tailoring.jobs import analyse_job
+    from pipeline.tailoring.taxonomy import load_taxonomy
+
     return analyse_job(job, load_taxonomy())
 
 
 @step(cache=True, version=ANALYSIS_VERSION)
 def resume_profile(resume: Resume, validation: Validation, today: date) -> ResumeProfile:
+    from pipeline.tailoring.profile import profile_resume
+    from pipeline.tailoring.taxonomy import load_taxonomy
+
     return profile_resume(resume, load_taxonomy(), today)
 
 
 @step(cache=True, version=ANALYSIS_VERSION, ttl=_score_ttl)
 def ats_before(resume: Resume, resume_profile: ResumeProfile, job_profile: JobProfile) -> AtsScore:
+    from pipeline.tailoring.scoring import score_ats
+
     return score_ats(resume, resume_profile, job_profile)
 
 
 @step(cache=True, version=ANALYSIS_VERSION)
 def targets(ats_before: AtsScore, resume_profile: ResumeProfile, job_profile: JobProfile, target_score: float) -> Targets:
+    from pipeline.tailoring.targets import set_targets
+
     return set_targets(ats_before, resume_profile, job_profile, target_score)
 
 
@@ -119,6 +131,10 @@ def targets(ats_before: AtsScore, resume_profile: ResumeProfile, job_profile: Jo
 def tailoring(
     resume: Resume, resume_profile: ResumeProfile, job_profile: JobProfile, targets: Targets, options: RewriteOptions
 ) -> Tailoring:
+    from pipeline.tailoring.guard import check_no_invention
+    from pipeline.tailoring.rewriting import rewrite
+    from pipeline.tailoring.taxonomy import load_taxonomy
+
     result = rewrite(resume, resume_profile, job_profile, targets, options)
     # Fails the run loudly rather than write a resume that claims what the source does not.
     check_no_invention(resume, result.resume, load_taxonomy())
@@ -127,18 +143,24 @@ def tailoring(
 
 @step(cache=True, version=ANALYSIS_VERSION, ttl=_score_ttl)
 def ats_after(tailoring: Tailoring, job_profile: JobProfile, today: date) -> AtsScore:
+    from pipeline.tailoring.profile import profile_resume
+    from pipeline.tailoring.scoring import score_ats
+    from pipeline.tailoring.taxonomy import load_taxonomy
+
     tailored = tailoring.resume
     return score_ats(tailored, profile_resume(tailored, load_taxonomy(), today), job_profile)
 
 
 @step(cache=False)
 def rendered(tailoring: Tailoring, output: OutputTarget) -> str:
+    from pipeline.tailoring.rendering import render
+
     return render(tailoring.resume, output.format)  # type: ignore[arg-type]
 
 
 @step(cache=False)
 def stored(rendered: str, output: OutputTarget) -> str:
-    write_atomically(output.path, rendered)
+    write_if_changed(output.path, rendered)
     return output.path
 
 

@@ -102,6 +102,53 @@ def test_the_input_is_never_overwritten(tailor, tmp_path: Path) -> None:
     assert code == 2 and "overwrite" in err and resume.read_bytes() == before
 
 
+def test_the_input_is_never_overwritten_through_a_link(tailor, tmp_path: Path) -> None:
+    resume = _copy(RESUME, tmp_path)
+    link = tmp_path / "link.md"
+    link.symlink_to(resume)
+    code, out, err = tailor("run", resume, "--job", JOB, "--out", link)
+    assert code == 2 and "overwrite" in err and resume.read_bytes() == RESUME.read_bytes()
+
+
+def test_an_unchanged_output_is_touched_not_rewritten_and_a_changed_one_is_rewritten(tailor_json, tmp_path: Path) -> None:
+    resume = _copy(RESUME, tmp_path)
+    out = tmp_path / "out.md"
+    tailor_json("run", resume, "--job", JOB, "--out", out)
+    first = out.stat()
+    os.utime(out, ns=(first.st_atime_ns, first.st_mtime_ns - 10**9))  # as if written a second ago
+    tailor_json("run", resume, "--job", JOB, "--out", out)
+    second = out.stat()
+    assert second.st_ino == first.st_ino  # same file: no temporary file was renamed over it
+    assert second.st_mtime_ns > first.st_mtime_ns - 10**9  # but it says it was produced now
+    expected = out.read_bytes()
+    out.write_text("edited by hand\n", encoding="utf-8")
+    tailor_json("run", resume, "--job", JOB, "--out", out)
+    assert out.read_bytes() == expected
+
+
+def test_a_fully_cached_process_never_imports_the_analysis_modules(env: dict[str, str], tmp_path: Path) -> None:
+    resume = _copy(RESUME, tmp_path)
+    argv = ["run", str(resume), "--job", str(JOB), "--json"]
+    script = (
+        "import sys\n"
+        "from cli.app import main\n"
+        f"sys.argv = ['tailor', *{argv!r}]\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "print(' '.join(sorted(m for m in sys.modules if m.startswith('pipeline.tailoring.'))), file=sys.stderr)\n"
+    )
+    loaded, statuses = [], []
+    for _ in range(2):  # the first run fills the cache, the second is served from it
+        done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                              env={**os.environ, **env}, timeout=120)
+        assert done.returncode == 0, done.stderr
+        statuses.append({s["cache"] for s in json.loads(done.stdout)["report"]["steps"] if s["name"] in CACHED_STEPS})
+        loaded.append(set(done.stderr.split()))
+    assert statuses == [{"miss"}, {"l2"}]
+    analysis = {f"pipeline.tailoring.{m}" for m in ("parse", "taxonomy", "jobs", "profile", "scoring", "rewriting", "guard")}
+    assert analysis <= loaded[0]  # the cold run needs them all
+    assert not analysis & loaded[1]  # the cached run none
+
+
 @pytest.mark.parametrize(
     ("name", "problem"),
     [

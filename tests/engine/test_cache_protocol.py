@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
-from typing import Any
+from typing import Any, NamedTuple
 
 import pytest
 
@@ -11,6 +11,12 @@ from pipeline.errors import CacheError
 pytestmark = pytest.mark.anyio
 
 
+class Probe(NamedTuple):
+    key: tuple
+    value: Any
+    status: str
+
+
 class MemoryCache:
     """A real, tiny in-memory StepCache: key = step name, version and direct inputs."""
 
@@ -18,24 +24,34 @@ class MemoryCache:
         self.data: dict[tuple, Any] = {}
         self.calls: list[tuple[str, dict, dict]] = []
 
-    async def get_or_compute(self, step: Step, inputs: Mapping[str, Any], roots: Mapping[str, Any],
-                             compute: Callable[[], Awaitable[Any]]) -> tuple[Any, str]:
-        self.calls.append((step.name, dict(inputs), dict(roots)))
+    def probe(self, step: Step, inputs: Mapping[str, Any]) -> Probe:
         key = (step.name, step.version, tuple(sorted(inputs.items())))
+        self.calls.append((step.name, dict(inputs), {}))
         if key in self.data:
-            return self.data[key], "l1"
+            return Probe(key, self.data[key], "l1")
+        return Probe(key, None, "miss")
+
+    async def fill(self, step: Step, probe: Probe, roots: Mapping[str, Any],
+                   compute: Callable[[], Awaitable[Any]]) -> tuple[Any, str]:
+        self.calls[-1] = (step.name, self.calls[-1][1], dict(roots))
         value = await compute()
-        self.data[key] = value
+        self.data[probe.key] = value
         return value, "miss"
 
 
 class BrokenCache:
+    """Fails on lookup, or only after computing (as a full disk does on the store)."""
+
     def __init__(self, fail_after_compute: bool) -> None:
         self.fail_after_compute = fail_after_compute
 
-    async def get_or_compute(self, step, inputs, roots, compute):
-        if self.fail_after_compute:
-            await compute()
+    def probe(self, step, inputs):
+        if not self.fail_after_compute:
+            raise CacheError("disk full")
+        return Probe((step.name,), None, "miss")
+
+    async def fill(self, step, probe, roots, compute):
+        await compute()
         raise CacheError("disk full")
 
 

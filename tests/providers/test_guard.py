@@ -15,7 +15,7 @@ from pipeline.tailoring.models import RewriteOptions
 from pipeline.tailoring.parse import parse_job, parse_resume
 from pipeline.tailoring.profile import profile_resume
 from pipeline.tailoring.readers import read_job, read_resume
-from pipeline.tailoring.rewrite import rewrite
+from pipeline.tailoring.rewriting import rewrite
 from pipeline.tailoring.scoring import score_ats
 from pipeline.tailoring.targets import set_targets
 from pipeline.tailoring.taxonomy import load_taxonomy

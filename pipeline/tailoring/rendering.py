@@ -7,9 +7,8 @@ import json
 from typing import Any, Literal
 
 from pipeline.errors import InputError
-from pipeline.tailoring._text import strip_bullet
+from pipeline.tailoring._text import CONTACT_RE, default_heading, strip_bullet
 from pipeline.tailoring.models import Resume, Role, Section
-from pipeline.tailoring.parse import CONTACT_RE, default_heading
 
 
 def _heading(section: Section) -> str:
