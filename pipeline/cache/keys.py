@@ -57,6 +57,13 @@ class ContentHasher:
         """Hex digest of ``value``'s content; TypeError for values with no canonical form."""
         return self.digest(value).hex()
 
+    def remember(self, value: Any, digest: bytes) -> None:
+        """Take ``digest`` as ``value``'s (computed earlier, e.g. before it was cached) if ``value`` is frozen."""
+        if self._remember and _is_frozen(value):
+            self._memo[id(value)] = (value, digest)
+            if len(self._memo) > self._remember:
+                self._memo.popitem(last=False)
+
     def digest(self, value: Any) -> bytes:
         memo = self._memo.get(id(value))
         if memo is not None and memo[0] is value:
@@ -68,10 +75,7 @@ class ContentHasher:
             h = hashlib.blake2b(digest_size=_DIGEST_SIZE)
             self._feed(h, value)
             digest = h.digest()
-        if self._remember and _is_frozen(value):
-            self._memo[id(value)] = (value, digest)
-            if len(self._memo) > self._remember:
-                self._memo.popitem(last=False)
+        self.remember(value, digest)
         return digest
 
     def _feed(self, h: Any, value: Any) -> None:  # noqa: C901 - one dispatch, kept flat for speed

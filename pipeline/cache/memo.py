@@ -29,6 +29,20 @@ class Probe(NamedTuple):
 
 _OFF = Probe(None, None, "off")
 
+# Part of every key: bump it when what the memo stores changes shape, so old entries stop matching.
+_FORMAT = b"memo/2"
+
+
+class Memoized(NamedTuple):
+    """What the memo stores: a step's result and the content digest of it.
+
+    A result read back (from L2 above all: a new object each time) would otherwise be
+    hashed again, by walking it, to key every step that takes it as input.
+    """
+
+    value: Any
+    digest: bytes | None
+
 
 class StepMemo:
     """Caches step results in ``cache``; ``fingerprint`` names the settings that affect results.
@@ -59,7 +73,7 @@ class StepMemo:
         version = str(step.version)
         prefix = self._prefixes.get((step.name, version))
         if prefix is None:
-            prefix = hashlib.blake2b(digest_size=16)
+            prefix = hashlib.blake2b(_FORMAT, digest_size=16)
             for part in (step.name, version, self.fingerprint):
                 data = part.encode()
                 prefix.update(b"%d:" % len(data))
@@ -92,7 +106,23 @@ class StepMemo:
         found = self.cache.lookup(key, namespace=step.name)
         if found is None:
             return Probe(key, None, "miss")
-        return Probe(key, found.value, found.status)
+        return Probe(key, self._unwrap(found.value), found.status)
+
+    def _unwrap(self, stored: Memoized) -> Any:
+        if stored.digest is not None:
+            self._hasher.remember(stored.value, stored.digest)
+        return stored.value
+
+    def _wrapping(self, compute: Callable[[], Awaitable[Any]]) -> Callable[[], Awaitable[Memoized]]:
+        async def wrapped() -> Memoized:
+            value = await compute()
+            try:
+                digest = self._hasher.digest(value)
+            except TypeError:
+                digest = None  # a result with no canonical content is stored; its dependents are not
+            return Memoized(value, digest)
+
+        return wrapped
 
     async def fill(
         self,
@@ -112,11 +142,13 @@ class StepMemo:
             self.cache.warn_once(f"unhashable:{step.name}", f"step {step.name} is not cached: {exc}")
             return await compute(), "miss"
         ttl = step.ttl if step.ttl is not None else self.default_ttl
-        options = {"namespace": step.name, "ttl": ttl, "grace": self.grace, "tags": tags}
+        stored_ttl = (lambda stored: ttl(stored.value)) if callable(ttl) else ttl
+        store = self._wrapping(compute)
         if probe.status == "stale":
-            self.cache.refresh(probe.key, compute, **options)
+            self.cache.refresh(probe.key, store, namespace=step.name, ttl=stored_ttl, grace=self.grace, tags=tags)
             return probe.value, "stale"
-        return await self.cache.fill(probe.key, compute, **options), "miss"
+        stored = await self.cache.fill(probe.key, store, namespace=step.name, ttl=stored_ttl, grace=self.grace, tags=tags)
+        return self._unwrap(stored), "miss"
 
     async def get_or_compute(
         self,

@@ -148,3 +148,31 @@ async def test_default_ttl_and_grace_apply_to_steps_without_a_ttl(make_cache, cl
     await memo.cache.drain()
     clock.advance(20)  # the background refresh restarted the clock; past its ttl + grace it is a miss
     assert (await memo.get_or_compute(step(), {"resume": RESUME}, {}, compute))[1] == "miss"
+
+
+async def test_a_result_read_back_from_l2_keys_its_dependents_without_being_hashed_again(make_cache, monkeypatch) -> None:
+    from pipeline.cache import keys
+
+    first = StepMemo(make_cache(), "fp")
+    _, compute = counter(Doc(path="p", text="profile of Ada"))
+    profile, _ = await first.get_or_compute(step("resume_profile"), {"resume": RESUME}, {}, compute)
+    key_before = first.key_for(step("ats_before"), {"resume_profile": profile})
+
+    walked: list[object] = []
+    original = keys.ContentHasher._fields_digest
+    monkeypatch.setattr(keys.ContentHasher, "_fields_digest", lambda self, value: walked.append(value) or original(self, value))
+    second = StepMemo(make_cache(), "fp")  # another process: nothing in its L1
+    probe = second.probe(step("resume_profile"), {"resume": RESUME})
+    assert probe.status == "l2" and probe.value == profile and probe.value is not profile
+    walked.clear()
+    assert second.key_for(step("ats_before"), {"resume_profile": probe.value}) == key_before
+    assert walked == []  # its digest came back with it from the cache
+
+
+async def test_a_dynamic_ttl_sees_the_result_not_the_stored_record(make_cache, clock) -> None:
+    memo = StepMemo(make_cache(grace_ratio=0.0), "fp")
+    seen: list[object] = []
+    s = step(ttl=lambda result: seen.append(result) or 60.0)
+    _, compute = counter({"score": 61.0})
+    await memo.get_or_compute(s, {"resume": RESUME}, {}, compute)
+    assert seen == [{"score": 61.0}]
