@@ -33,11 +33,20 @@ def _is_model(value: Any) -> bool:
     return hasattr(type(value), "model_fields") and hasattr(value, "__pydantic_fields_set__")
 
 
+_FROZEN: dict[type, bool] = {}  # per class: frozen model or dataclass (a class does not change)
+
+
 def _is_frozen(value: Any) -> bool:
-    if _is_model(value):
-        return bool(type(value).model_config.get("frozen"))
-    params = getattr(type(value), "__dataclass_params__", None)
-    return bool(params is not None and params.frozen)
+    cls = type(value)
+    frozen = _FROZEN.get(cls)
+    if frozen is None:
+        if _is_model(value):
+            frozen = bool(cls.model_config.get("frozen"))
+        else:
+            params = getattr(cls, "__dataclass_params__", None)
+            frozen = bool(params is not None and params.frozen)
+        _FROZEN[cls] = frozen
+    return frozen
 
 
 class ContentHasher:
@@ -59,6 +68,10 @@ class ContentHasher:
 
     def remember(self, value: Any, digest: bytes) -> None:
         """Take ``digest`` as ``value``'s (computed earlier, e.g. before it was cached) if ``value`` is frozen."""
+        memo = self._memo.get(id(value))
+        if memo is not None and memo[0] is value:
+            self._memo.move_to_end(id(value))  # an L1 hit hands back the object remembered last time
+            return
         if self._remember and _is_frozen(value):
             self._memo[id(value)] = (value, digest)
             if len(self._memo) > self._remember:
