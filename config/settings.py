@@ -93,6 +93,13 @@ class ModelPrice(_Section):
     output: Float = Field(ge=0)
 
 
+class MaxTokens(_Section):
+    """max_tokens per request of each model step (a truncated reply is asked again with more room)."""
+
+    job_analysis: Int = Field(ge=1)
+    rewrite: Int = Field(ge=1)
+
+
 class OpenAISettings(_Section):
     base_url: str = Field(min_length=1)
     model: str = Field(min_length=1)
@@ -101,6 +108,9 @@ class OpenAISettings(_Section):
     max_concurrency: Int = Field(ge=1)
     requests_per_minute: Int = Field(ge=1)
     max_retries: Int = Field(ge=0)
+    max_tokens: MaxTokens
+    # After a request gave up on a service that stayed down, later requests fail at once for this long.
+    circuit_cooldown_seconds: Float = Field(ge=0)
     prices: dict[str, ModelPrice]
 
     def price(self, model: str | None = None) -> ModelPrice | None:

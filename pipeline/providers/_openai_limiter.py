@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
+from collections.abc import Awaitable, Callable
 
 
 class Limiter:
@@ -38,6 +37,7 @@ class Limiter:
         self._loop: asyncio.AbstractEventLoop | None = None
         self.in_flight = 0
         self.peak_in_flight = 0
+        self._slot = _Slot(self)
 
     def reserve(self) -> float:
         """Book the next slot; return how long to wait for it (0 = now)."""
@@ -47,6 +47,10 @@ class Limiter:
         self._tat = tat + self.interval
         return wait
 
+    def slot(self) -> _Slot:
+        """``async with limiter.slot():`` holds one of the ``concurrency`` places, after the rate allows."""
+        return self._slot
+
     def _gate(self) -> asyncio.Semaphore:
         # A semaphore belongs to one event loop; a new loop (another anyio.run) gets a new one.
         loop = asyncio.get_running_loop()
@@ -54,15 +58,30 @@ class Limiter:
             self._semaphore, self._loop = asyncio.Semaphore(self.concurrency), loop
         return self._semaphore
 
-    @asynccontextmanager
-    async def slot(self) -> AsyncIterator[None]:
-        async with self._gate():
-            wait = self.reserve()
+
+class _Slot:
+    """The limiter's context manager: a plain class (one per limiter), not a generator per request."""
+
+    __slots__ = ("_limiter",)
+
+    def __init__(self, limiter: Limiter) -> None:
+        self._limiter = limiter
+
+    async def __aenter__(self) -> None:
+        limiter = self._limiter
+        gate = limiter._gate()
+        await gate.acquire()
+        try:
+            wait = limiter.reserve()
             if wait > 0:
-                await self._sleep(wait)
-            self.in_flight += 1
-            self.peak_in_flight = max(self.peak_in_flight, self.in_flight)
-            try:
-                yield
-            finally:
-                self.in_flight -= 1
+                await limiter._sleep(wait)
+        except BaseException:
+            gate.release()
+            raise
+        limiter.in_flight += 1
+        limiter.peak_in_flight = max(limiter.peak_in_flight, limiter.in_flight)
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        limiter = self._limiter
+        limiter.in_flight -= 1
+        limiter._gate().release()

@@ -19,6 +19,8 @@ Every model step reports ``tokens_in``, ``tokens_out`` and ``requests`` (and
 from __future__ import annotations
 
 import dataclasses
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -44,10 +46,10 @@ STEP_VERSION = f"openai-{PROMPT_VERSION}"
 
 @dataclass(frozen=True)
 class TokenBudget:
-    """max_tokens per request; a truncated reply is asked again with twice the room (bounded)."""
+    """max_tokens per request (``openai.max_tokens``); a truncated reply is asked again with more room."""
 
-    job_analysis: int = 512
-    rewrite: int = 1536
+    job_analysis: int
+    rewrite: int
 
 
 class OpenAIProvider:
@@ -57,13 +59,14 @@ class OpenAIProvider:
         self,
         settings: Settings,
         *,
-        budget: TokenBudget = TokenBudget(),
+        budget: TokenBudget | None = None,
         policy: RetryPolicy | None = None,
-        transport: Any = None,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
+        """``budget`` and ``policy`` replace what the settings give; ``clock`` times the circuit (tests)."""
         o = settings.openai
         self.settings = settings
-        self.budget = budget
+        self.budget = budget or TokenBudget(job_analysis=o.max_tokens.job_analysis, rewrite=o.max_tokens.rewrite)
         self.fallback = settings.provider.fallback
         self.client = ChatClient(
             base_url=o.base_url,
@@ -71,8 +74,8 @@ class OpenAIProvider:
             api_key_env=o.api_key_env,
             timeout=o.timeout_seconds,
             limiter=Limiter(o.max_concurrency, o.requests_per_minute),
-            policy=policy or RetryPolicy(max_retries=o.max_retries),
-            transport=transport,
+            policy=policy or RetryPolicy(max_retries=o.max_retries, cooldown=o.circuit_cooldown_seconds),
+            clock=clock,
         )
 
     async def analyse_job(self, job: JobPosting) -> LlmJobAnalysis:

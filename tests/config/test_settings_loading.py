@@ -12,21 +12,14 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from config import ENV_ALIASES, LoadedSettings, Settings, default_settings, load_settings
+from config import (
+    ENV_ALIASES,
+    Settings,
+    default_settings,
+)
 from config._loading import DEFAULTS_FILE
 from pipeline.errors import ConfigError
-
-
-@pytest.fixture(autouse=True)
-def _no_user_config(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
-    # Point platformdirs at empty folders so a real ~/.config/tailor never leaks into a test.
-    home = tmp_path_factory.mktemp("xdg")
-    for name in ("XDG_CONFIG_HOME", "XDG_CACHE_HOME", "XDG_DATA_HOME"):
-        monkeypatch.setenv(name, str(home / name.lower()))
-
-
-def load(cwd: Path, env: dict[str, str] | None = None, **kwargs: object) -> LoadedSettings:
-    return load_settings(env=env or {}, cwd=cwd, **kwargs)  # type: ignore[arg-type]
+from tests.config.conftest import load
 
 
 def write(path: Path, text: str) -> Path:
@@ -109,7 +102,7 @@ def test_items_are_every_key_flattened_sorted_with_sources(tmp_path: Path) -> No
     keys = [key for key, _, _ in items]
     assert keys == sorted(keys)
     assert len(keys) == len(set(keys)) == len(loaded.sources)
-    row = dict((key, (value, source)) for key, value, source in items)
+    row = {key: (value, source) for key, value, source in items}
     assert row["provider.name"] == ("simulated", "env:TAILOR_PROVIDER")
     assert row["cache.dir"] == (None, "default")
     # A mapping-valued setting stays one key, so model names with dots are not split.

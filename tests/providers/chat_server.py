@@ -68,6 +68,7 @@ class ChatServer:
         self.script: deque[Reply] = deque()
         self.requests: list[dict[str, Any]] = []
         self.headers: list[dict[str, str]] = []
+        self.connects: list[dict[str, str]] = []  # headers of CONNECT requests (this server as an HTTPS proxy)
         self.handling_s: list[float] = []  # server-side time per answered request
         self.active = 0
         self.peak = 0
@@ -139,6 +140,11 @@ class ChatServer:
                 while (h := await reader.readline()) not in (b"\r\n", b""):
                     name, _, value = h.decode("latin-1").partition(":")
                     headers[name.strip().lower()] = value.strip()
+                if line.startswith(b"CONNECT "):  # asked to tunnel TLS: record what the proxy is shown, refuse
+                    self.connects.append(headers)
+                    writer.write(b"HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n\r\n")
+                    await writer.drain()
+                    return
                 body = await reader.readexactly(int(headers.get("content-length", 0)))
                 if line.startswith(b"GET ") and line.split()[1].endswith(b"/stats"):  # the server's own handling times, for benchmarks
                     data = json.dumps(self.handling_s).encode()

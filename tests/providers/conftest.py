@@ -13,11 +13,11 @@ import signal
 import socket
 import subprocess
 import time
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 
 from tests.providers.chat_server import ChatServer
@@ -49,6 +49,19 @@ def openai_settings(tmp_path: Path, base_url: str, **overrides: Any):  # type: i
     }
     values.update({k.replace("__", "."): v for k, v in overrides.items()})
     return load_settings(None, values).settings
+
+
+def run_once(settings, resume: Path = RESUME, job: Path = JOB, out: Path | None = None, **session_options):  # type: ignore[no-untyped-def]
+    """One ``tailor run`` through a real Session (cache, history), in its own event loop."""
+    import anyio
+
+    from pipeline.tailoring.service import RunRequest, Session
+
+    async def go():  # type: ignore[no-untyped-def]
+        async with Session(settings, **session_options) as session:
+            return await session.tailor(RunRequest(resume=resume, job=job, output=out))
+
+    return anyio.run(go)
 
 
 @pytest.fixture
@@ -114,9 +127,10 @@ def llama_server() -> Iterator[str]:
             if process.poll() is not None:
                 pytest.fail(f"llama-server exited with {process.returncode}; see {log.name}")
             try:
-                if httpx.get(f"{base}/health", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
+                with urllib.request.urlopen(f"{base}/health", timeout=1) as response:
+                    if response.status == 200:
+                        break
+            except OSError:  # refused while it starts, HTTP 503 while it loads the model
                 pass
             if time.monotonic() > deadline:
                 pytest.fail(f"llama-server did not become healthy in 120 s; see {log.name}")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import gc
 import json
 import time
 
@@ -150,3 +152,70 @@ def test_rate_limit_spaces_requests_after_the_burst() -> None:
     assert waits == [0.0, 0.0, 1.0, 2.0, 3.0]
     now[0] += 10  # idle long enough: the bucket refills, up to the burst only
     assert [limiter.reserve() for _ in range(3)] == [0.0, 0.0, 1.0]
+
+
+async def test_cancelling_the_caller_that_sent_a_shared_request_leaves_the_others_an_answer(chat_server: ChatServer) -> None:
+    chat_server.push(Reply(body=completion(GOOD), delay=2))  # the first call hangs until it is abandoned
+    c = client(chat_server)
+    results = []
+
+    async def ask() -> None:
+        results.append(await c.complete(MESSAGES, LlmJobAnalysis, 64))
+
+    async with anyio.create_task_group() as tg:
+        with anyio.CancelScope() as first:
+            async with anyio.create_task_group() as inner:
+                inner.start_soon(ask)
+                while not chat_server.requests:  # the first caller's request reached the server
+                    await anyio.sleep(0.01)
+                tg.start_soon(ask)  # joins the request in flight
+                await anyio.sleep(0.05)
+                first.cancel()
+    assert len(results) == 1 and results[0].value.title == "Backend Engineer"  # the handler's: asked again
+    assert not results[0].coalesced and len(chat_server.requests) == 2
+
+
+async def test_a_proxy_named_in_the_environment_carries_the_requests(chat_server: ChatServer,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("http_proxy", "HTTP_PROXY", "all_proxy", "ALL_PROXY", "no_proxy", "NO_PROXY"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("http_proxy", f"http://me:p%40ss@127.0.0.1:{chat_server.port}")  # the loopback server as the proxy
+    monkeypatch.setenv("TAILOR_TEST_KEY", "sk-proxied-0123")
+    c = ChatClient(base_url="http://llm.example.invalid:9/v1", model="m", api_key_env="TAILOR_TEST_KEY", timeout=5,
+                   limiter=Limiter(1, 100_000), policy=FAST)
+    try:
+        done = await c.complete(MESSAGES, LlmJobAnalysis, 64)
+    finally:
+        await c.aclose()
+    assert done.value.title == "Backend Engineer"
+    headers = chat_server.headers[0]
+    assert headers["host"] == "llm.example.invalid:9"  # addressed to the service, sent to the proxy
+    assert headers["proxy-authorization"] == "Basic " + base64.b64encode(b"me:p@ss").decode()
+    assert headers["authorization"] == "Bearer sk-proxied-0123"
+
+
+def test_a_client_used_from_several_event_loops_closes_each_session_quietly(chat_server: ChatServer,
+                                                                           caplog: pytest.LogCaptureFixture) -> None:
+    chat_server.handler = lambda request: Reply(body=completion(GOOD))
+    c = client(chat_server)
+    for n in range(3):  # e.g. one anyio.run per command, and nobody called aclose
+        assert anyio.run(c.complete, [{"role": "user", "content": str(n)}], LlmJobAnalysis, 64).value.title == "Engineer"
+    gc.collect()
+    assert len(c._loops) == 1 and all(state.session.closed for state in c._loops.values())
+    assert not [r for r in caplog.records if "Unclosed" in r.getMessage()]
+
+
+async def test_an_https_proxy_tunnel_is_never_shown_the_api_key(chat_server: ChatServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY", "no_proxy", "NO_PROXY"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("https_proxy", f"http://127.0.0.1:{chat_server.port}")
+    monkeypatch.setenv("TAILOR_TEST_KEY", "sk-tunnelled-4567")
+    c = ChatClient(base_url="https://llm.example.invalid/v1", model="m", api_key_env="TAILOR_TEST_KEY", timeout=5,
+                   limiter=Limiter(1, 100_000), policy=RetryPolicy(max_retries=0))
+    try:
+        with pytest.raises(ProviderError, match="connection failed"):  # this proxy refuses every tunnel
+            await c.complete(MESSAGES, LlmJobAnalysis, 64)
+    finally:
+        await c.aclose()
+    assert len(chat_server.connects) == 1 and chat_server.connects[0]["host"] == "llm.example.invalid"
+    assert not any("sk-tunnelled" in value for value in chat_server.connects[0].values())

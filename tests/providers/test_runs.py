@@ -9,27 +9,17 @@ import threading
 import time
 from pathlib import Path
 
-import anyio
 import pytest
 
 from pipeline.errors import ProviderError
 from pipeline.tailoring.guard import check_no_invention
 from pipeline.tailoring.parse import parse_resume
 from pipeline.tailoring.readers import read_resume
-from pipeline.tailoring.service import RunRequest, Session
 from pipeline.tailoring.taxonomy import load_taxonomy
 from tests.providers.chat_server import ChatServer, Reply, completion, resume_block, schema_name
-from tests.providers.conftest import JOB, RESUME, openai_settings
+from tests.providers.conftest import JOB, RESUME, openai_settings, run_once
 
 pytestmark = pytest.mark.anyio
-
-
-def run_once(settings, resume: Path = RESUME, job: Path = JOB, out: Path | None = None, **session_options):  # type: ignore[no-untyped-def]
-    async def go():  # type: ignore[no-untyped-def]
-        async with Session(settings, **session_options) as session:
-            return await session.tailor(RunRequest(resume=resume, job=job, output=out))
-
-    return anyio.run(go)
 
 
 def lying(request: dict) -> Reply:
