@@ -9,6 +9,8 @@ Status = Literal["miss", "l1", "l2", "stale"]
 
 FOREVER = float("inf")
 
+_tuple_new = tuple.__new__  # builds a Lookup without NamedTuple's Python-level __new__
+
 
 @dataclass(slots=True)
 class Entry:
@@ -31,8 +33,8 @@ class Entry:
     stale_hit: Lookup = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        self.fresh_hit = Lookup(self.value, "l1")
-        self.stale_hit = Lookup(self.value, "stale")
+        self.fresh_hit = _tuple_new(Lookup, (self.value, "l1"))
+        self.stale_hit = _tuple_new(Lookup, (self.value, "stale"))
 
 
 class Lookup(NamedTuple):
