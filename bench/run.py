@@ -52,8 +52,8 @@ def _settings(cache_dir: Path, data_dir: Path):  # type: ignore[no-untyped-def]
 async def _in_process(repeat: int, work: Path) -> dict[str, float]:
     """Medians per run: cold (cache and history off), cached in L1, and cached in L2 only.
 
-    Cold and L1-cached runs alternate pair by pair, so a change in the machine's load
-    touches both figures alike and their ratio stays fair. Each pair writes its own
+    Cold and L1-cached runs alternate, a pass over the pairs each, so a change in the
+    machine's load touches both figures alike and their ratio stays fair. Each pair writes its own
     output file, as repeating one command does.
     """
     from pipeline.tailoring.service import RunRequest, Session
@@ -68,14 +68,11 @@ async def _in_process(repeat: int, work: Path) -> dict[str, float]:
             await cold_session.tailor(request)
             await cached_session.tailor(request)
         for _ in range(repeat):
-            for request in requests:
-                t0 = time.perf_counter()
-                await cold_session.tailor(request)
-                t1 = time.perf_counter()
-                await cached_session.tailor(request)
-                t2 = time.perf_counter()
-                cold.append((t1 - t0) * 1000)
-                cached.append((t2 - t1) * 1000)
+            for session, times in ((cold_session, cold), (cached_session, cached)):
+                for request in requests:
+                    t0 = time.perf_counter()
+                    await session.tailor(request)
+                    times.append((time.perf_counter() - t0) * 1000)
     # A new session on the same folder: every step comes from L2 (disk) on its first lookup.
     from_disk = []
     for _ in range(max(3, repeat // 3)):

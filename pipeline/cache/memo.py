@@ -67,6 +67,7 @@ class StepMemo:
         self.grace = grace
         self._hasher = ContentHasher()
         self._prefixes: dict[tuple[str, str], Any] = {}
+        self._plans: dict[tuple[str, str, tuple[str, ...]], tuple[Any, tuple[tuple[str, bytes], ...]]] = {}
 
     def _prefix(self, step: Step) -> Any:
         """The hash state after (name, version, fingerprint): the same for every run of a step."""
@@ -82,14 +83,26 @@ class StepMemo:
         return prefix
 
     def key_for(self, step: Step, inputs: Mapping[str, Any]) -> str:
-        h = self._prefix(step).copy()
+        names = tuple(inputs)
+        plan = self._plans.get((step.name, str(step.version), names))
+        if plan is None:
+            plan = self._plan(step, names)
+        prefix, framed = plan
+        h = prefix.copy()
         digest = self._hasher.digest
-        for name in sorted(inputs):
-            data = name.encode()
-            h.update(b"%d:" % len(data))
-            h.update(data)
+        for name, frame in framed:
+            h.update(frame)
             h.update(digest(inputs[name]))
         return h.hexdigest()
+
+    def _plan(self, step: Step, names: tuple[str, ...]) -> tuple[Any, tuple[tuple[str, bytes], ...]]:
+        """What a key of ``step`` over these inputs hashes besides their digests, prepared once."""
+        framed = []
+        for name in sorted(names):
+            data = name.encode()
+            framed.append((name, b"%d:" % len(data) + data))
+        plan = self._plans[(step.name, str(step.version), names)] = (self._prefix(step), tuple(framed))
+        return plan
 
     def tags_for(self, step: Step, roots: Mapping[str, Any]) -> tuple[str, ...]:
         return (f"step:{step.name}", *(f"{name}:{self._hasher.hash(value)}" for name, value in sorted(roots.items())))

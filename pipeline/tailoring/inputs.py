@@ -8,6 +8,7 @@ decoding and parsing happen inside the (cached) parse steps.
 from __future__ import annotations
 
 import hashlib
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -32,7 +33,10 @@ class InputFile:
     def open(cls, path: str | Path, kind: InputKind, *, max_bytes: int) -> InputFile:
         """Check the file is a readable, non-empty regular file within the size limit, and hash it."""
         raw = read_bytes(path, display(path), max_bytes)
-        return cls(kind=kind, sha256=hashlib.sha256(raw).hexdigest(), suffix=Path(path).suffix.lower(), size=len(raw), path=str(path))
+        text = os.fspath(path)
+        # os.path, not pathlib: a run opens two files, and Path().suffix alone cost more than the read.
+        suffix = os.path.splitext(os.path.basename(text))[1].lower()
+        return cls(kind=kind, sha256=hashlib.sha256(raw).hexdigest(), suffix=suffix, size=len(raw), path=text)
 
     def content_key(self) -> str:
         """What the cache hashes: the kind and the bytes' hash, never the path."""

@@ -271,14 +271,16 @@ class Session:
         output = request.output or default_output(request.resume, fmt)
         if _same_file(output, request.resume):
             raise TailorError(f"{output}: refusing to overwrite the input resume; choose another --out")
-        log = _EventLog()
+        # The event log feeds the history row; with no history and no listener the engine
+        # builds no events at all.
+        log = _EventLog() if self.history is not None else None
         callbacks = [cb for cb in (log, self._on_event, on_event) if cb is not None]
 
         def on_run_event(event: Event) -> None:
             for callback in callbacks:
                 callback(event)
 
-        sink = _HistorySink(self.history, self, request, files, log, t0) if self.history is not None else None
+        sink = _HistorySink(self.history, self, request, files, log, t0) if self.history is not None and log is not None else None
         inputs = {
             "resume_file": files[0],
             "job_file": files[1],
@@ -288,7 +290,7 @@ class Session:
             "history_sink": sink,
             "today": date.today().replace(day=1),
         }
-        result = await self._engine.run(self.graph, inputs, mode=request.schedule, on_event=on_run_event)  # type: ignore[arg-type]
+        result = await self._engine.run(self.graph, inputs, mode=request.schedule, on_event=on_run_event if callbacks else None)  # type: ignore[arg-type]
         if not result.ok:
             _raise_first_failure(result)
         values = result.values
