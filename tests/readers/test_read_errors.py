@@ -145,3 +145,20 @@ def test_bom_edge_cases(tmp_path: Path, body: bytes) -> None:
     path.write_bytes(body)
     problem = _error(read_resume, path)
     assert problem.startswith(("not valid UTF-16-LE text", "file is empty or whitespace only"))
+
+
+def test_a_file_that_grows_after_its_stat_is_read_whole_and_still_capped(tmp_path: Path, monkeypatch) -> None:
+    from pipeline.tailoring import _read_bytes
+
+    path = tmp_path / "growing.md"
+    path.write_bytes(b"x" * 5000)
+    real_stat = os.stat
+
+    def stale_stat(target, *args, **kwargs):  # the size as it was a moment before the file grew
+        info = real_stat(target, *args, **kwargs)
+        return os.stat_result((info.st_mode, *info[1:6], 100, *info[7:]))
+
+    monkeypatch.setattr(_read_bytes.os, "stat", stale_stat)
+    assert _read_bytes.read_bytes(path, "growing.md", 10_000) == b"x" * 5000
+    with pytest.raises(InputError, match="over the limit of 4,000 bytes"):
+        _read_bytes.read_bytes(path, "growing.md", 4000)
