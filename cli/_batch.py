@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from cli._settings import settings_from_flags
 from pipeline.errors import InputError
-from pipeline.tailoring._io import remove_stale_parts
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -91,10 +90,7 @@ def batch_command(
             keep(outcome)
             advance(outcome)
 
-        try:
-            interrupted = batch.run(on_outcome, stop)
-        finally:
-            remove_stale_parts(out)  # what a killed writer left; whole outputs only
+        interrupted = batch.run(on_outcome, stop)  # leaves only whole outputs, however it ends
     summary = tally.summary((time.perf_counter() - start) * 1000.0, interrupted=interrupted)
     ranking = rank(kept) if ranking_wanted else None
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
+from pipeline.tailoring._io import remove_stale_parts
 from pipeline.tailoring._batch_report import BatchItem, ItemOutcome
 from pipeline.tailoring._batch_scan import (
     Namer,
@@ -96,6 +97,7 @@ class Batch:
                 on_outcome(ItemOutcome(item, "not_started", None, None, None, 0.0))
         finally:
             index.close()
+            remove_stale_parts(self.out)  # what a killed writer left: only whole outputs stay
         return stopped
 
     def _warm_jobs(self) -> None:

@@ -83,4 +83,16 @@ def _running(pid: int) -> bool:
         return False
     except (PermissionError, OverflowError):
         return True  # someone else's process (or a nonsense id): leave its file alone
-    return True
+    return not _zombie(pid)
+
+
+def _zombie(pid: int) -> bool:
+    """True for a process that has died but not yet been reaped (a killed worker whose parent
+    has not looked yet): it answers signals but will never finish its file. Linux only."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as handle:
+            stat = handle.read()
+    except OSError:
+        return False
+    # "pid (comm) state ...": comm may hold spaces and parentheses, so split at the last ")".
+    return stat[stat.rfind(b")") + 2 : stat.rfind(b")") + 3] == b"Z"

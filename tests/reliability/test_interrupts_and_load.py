@@ -8,6 +8,8 @@ from __future__ import annotations
 import json
 import os
 import signal
+import subprocess
+import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -93,6 +95,30 @@ def test_stale_part_files_of_running_writers_are_kept(tmp_path: Path) -> None:
     write_atomically(tmp_path / "whole.md", "whole\n")
     assert remove_stale_parts(tmp_path) == 2
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted([live.name, "whole.md"])
+
+
+def test_a_part_file_of_a_killed_writer_not_yet_reaped_is_removed(tmp_path: Path) -> None:
+    from pipeline.tailoring._io import remove_stale_parts
+
+    killed = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    alive = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        killed.kill()
+        while not _is_zombie(killed.pid):  # dead, its exit status not yet collected by us (its parent)
+            time.sleep(0.01)
+        (tmp_path / f".a.md.{killed.pid}.x.part").write_text("partial")
+        (tmp_path / f".b.md.{alive.pid}.x.part").write_text("partial")
+        assert remove_stale_parts(tmp_path) == 1
+        assert [p.name for p in tmp_path.iterdir()] == [f".b.md.{alive.pid}.x.part"]
+    finally:
+        alive.kill()
+        alive.wait()
+        killed.wait()
+
+
+def _is_zombie(pid: int) -> bool:
+    with open(f"/proc/{pid}/status") as handle:
+        return any(line.startswith("State:") and "Z" in line.split()[1] for line in handle)
 
 
 def test_two_batches_on_the_same_output_folder_and_cache(env: dict[str, str], tmp_path: Path) -> None:
