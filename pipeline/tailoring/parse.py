@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import re
+from typing import Literal
 
 from pipeline.errors import InputError
 from pipeline.tailoring._dates import find_range
@@ -521,29 +522,40 @@ def parse_job(doc: SourceDocument) -> JobPosting:
     return JobPosting(path=doc.path, title=title[:150], sections=tuple(sections))
 
 
-def validate_inputs(resume: Resume, job: JobPosting) -> list[str]:
-    """Warnings about thin inputs; InputError("<path>: <problem>") when one cannot be tailored at all."""
+Subject = Literal["resume", "job"]
+
+
+def validate_inputs(
+    resume: Resume, job: JobPosting, *, resume_path: str | None = None, job_path: str | None = None
+) -> list[tuple[Subject, str]]:
+    """Warnings about thin inputs as (which input, problem); InputError("<path>: <problem>")
+    when one cannot be tailored at all.
+
+    The paths name the files of *this* run (default: the ones the documents were parsed
+    from). A parsed document may come from the cache, parsed from the same bytes at another
+    path, so the warnings carry no path: they are named when shown (``Validation.warnings_for``).
+    """
     from pipeline.tailoring._text import resume_text
     from pipeline.tailoring.taxonomy import load_taxonomy
 
     if not any(words(resume_text(resume))):
-        raise InputError(f"{resume.path}: the resume has no readable text")
+        raise InputError(f"{resume_path or resume.path}: the resume has no readable text")
     job_text = "\n".join([job.title, *(line for s in job.sections for line in (s.heading, *s.lines))])
     has_skills = bool(load_taxonomy().skills_in(job_text))
     has_sentences = len(words(job_text)) >= 5
     if not has_skills and not has_sentences:
-        raise InputError(f"{job.path}: the job description has no recognisable content (no skills, no sentences)")
-    warnings = []
+        raise InputError(f"{job_path or job.path}: the job description has no recognisable content (no skills, no sentences)")
+    warnings: list[tuple[Subject, str]] = []
     if not resume.roles:
-        warnings.append(f"{resume.path}: no roles found; years of experience will count as 0")
+        warnings.append(("resume", "no roles found; years of experience will count as 0"))
     elif not any(r.start for r in resume.roles):
-        warnings.append(f"{resume.path}: no role has dates an ATS can read")
+        warnings.append(("resume", "no role has dates an ATS can read"))
     if not resume.contact.email:
-        warnings.append(f"{resume.path}: no email address found")
+        warnings.append(("resume", "no email address found"))
     if not resume.skills:
-        warnings.append(f"{resume.path}: no Skills section; one will be created from evidenced skills")
+        warnings.append(("resume", "no Skills section; one will be created from evidenced skills"))
     if not has_skills:
-        warnings.append(f"{job.path}: no known skills in the job; the score relies on key terms, title and years")
+        warnings.append(("job", "no known skills in the job; the score relies on key terms, title and years"))
     if not job.title:
-        warnings.append(f"{job.path}: no job title found")
+        warnings.append(("job", "no job title found"))
     return warnings

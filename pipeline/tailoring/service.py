@@ -304,7 +304,7 @@ class Session:
             tailoring=values["tailoring"],
             report=result.report,
             result=result,
-            warnings=validation.warnings + tuple(result.warnings) + tuple(
+            warnings=validation.warnings_for(files[0].path, files[1].path) + tuple(result.warnings) + tuple(
                 f"step {s.name} fell back to the {s.metrics['fallback']} provider"
                 for s in result.report.steps if s.metrics and s.metrics.get("fallback")),
             simulated=self.simulated,

@@ -59,7 +59,14 @@ class Validation:
     whatever resume it was validated beside.
     """
 
-    warnings: tuple[str, ...] = field(default=(), compare=False)
+    # (which input, problem): no path, since the documents validated may come from the cache,
+    # parsed from the same bytes at another path. Named per run by warnings_for().
+    problems: tuple[tuple[str, str], ...] = field(default=(), compare=False)
+
+    def warnings_for(self, resume_path: str, job_path: str) -> tuple[str, ...]:
+        """The warnings as shown: "<path>: <problem>" with this run's file for each."""
+        paths = {"resume": resume_path, "job": job_path}
+        return tuple(f"{paths[subject]}: {problem}" for subject, problem in self.problems)
 
 
 class HistorySink(Protocol):
@@ -91,10 +98,12 @@ def job(job_file: InputFile) -> JobPosting:
 
 # Cached although cheap: it needs the taxonomy, and a fully cached run should never pay to compile it.
 @step(cache=True, version=ANALYSIS_VERSION)
-def validation(resume: Resume, job: JobPosting) -> Validation:
+def validation(resume: Resume, job: JobPosting, resume_file: InputFile, job_file: InputFile) -> Validation:
     from pipeline.tailoring.parse import validate_inputs
 
-    return Validation(tuple(validate_inputs(resume, job)))
+    # The files' paths are not part of their content (nor of this step's key): they only name
+    # this run's files in an error.
+    return Validation(tuple(validate_inputs(resume, job, resume_path=resume_file.path, job_path=job_file.path)))
 
 
 @step(cache=True, version=ANALYSIS_VERSION)
@@ -172,6 +181,8 @@ def logged(
     targets: Targets,
     tailoring: Tailoring,
     validation: Validation,
+    resume_file: InputFile,
+    job_file: InputFile,
     history_sink: HistorySink | None,
 ) -> None:
     if history_sink is None:
@@ -182,7 +193,7 @@ def logged(
             "ats_after": ats_after,
             "targets": targets,
             "tailoring": tailoring,
-            "warnings": list(validation.warnings),
+            "warnings": list(validation.warnings_for(resume_file.path, job_file.path)),
         }
     )
 

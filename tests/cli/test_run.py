@@ -126,6 +126,24 @@ def test_an_unchanged_output_is_touched_not_rewritten_and_a_changed_one_is_rewri
     assert out.read_bytes() == expected
 
 
+def test_errors_and_warnings_name_this_runs_files_even_when_their_bytes_were_cached_under_others(
+    tailor, tailor_json, tmp_path: Path
+) -> None:
+    first, second = tmp_path / "a", tmp_path / "b"
+    for folder in (first, second):
+        folder.mkdir()
+        (folder / "cv.md").write_text("Jo Bloggs\nSkills: Python, SQL\n", encoding="utf-8")  # no email, no roles
+        (folder / "job.md").write_text("TBD soon\n", encoding="utf-8")  # parses, but nothing to tailor to
+    for folder in (first, second):  # the second run's documents come from the cache
+        code, out, err = tailor("run", folder / "cv.md", "--job", folder / "job.md")
+        assert code == 2 and err.strip() == f"error: {folder / 'job.md'}: the job description has no recognisable content (no skills, no sentences)"
+    for folder in (first, second):
+        data = tailor_json("run", folder / "cv.md", "--job", JOB)
+        assert f"{folder / 'cv.md'}: no email address found" in data["warnings"]
+        assert not [w for w in data["warnings"] if str(first if folder == second else second) in w]
+    assert {s["cache"] for s in data["report"]["steps"] if s["name"] in CACHED_STEPS} <= {"l1", "l2"}
+
+
 def test_a_fully_cached_process_never_imports_the_analysis_modules(env: dict[str, str], tmp_path: Path) -> None:
     resume = _copy(RESUME, tmp_path)
     argv = ["run", str(resume), "--job", str(JOB), "--json"]

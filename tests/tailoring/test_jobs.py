@@ -111,5 +111,8 @@ def test_validate_inputs(taxonomy: Taxonomy) -> None:
     empty_job = parse_job(document("!!! ---", "job.txt"))
     with pytest.raises(InputError, match=r"^job.txt: .*no recognisable content"):
         validate_inputs(resume, empty_job)
+    with pytest.raises(InputError, match=r"^elsewhere/job.md: .*no recognisable content"):
+        validate_inputs(resume, empty_job, job_path="elsewhere/job.md")  # this run's file, not the parsed one's
     warnings = validate_inputs(resume, parse_job(document("Engineer\nRequirements: Python and SQL.", "job.txt")))
-    assert any("no roles" in w for w in warnings) and any("no email" in w for w in warnings)
+    assert ("resume", "no roles found; years of experience will count as 0") in warnings
+    assert ("resume", "no email address found") in warnings
