@@ -11,10 +11,7 @@ from __future__ import annotations
 
 import os
 import random
-import shutil
 import signal
-import socket
-import subprocess
 import sys
 import tempfile
 import time
@@ -29,12 +26,7 @@ import redis  # noqa: E402
 
 from bench.cache import WORDS, per_call, profile, row, us  # noqa: E402
 from pipeline.cache import RedisTier, TieredCache  # noqa: E402
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from tests.servers import free_port, start_redis  # noqa: E402
 
 
 @contextmanager
@@ -44,38 +36,14 @@ def redis_server(folder: Path) -> Iterator[tuple[str, int | None]]:
     if url:
         yield url, None
         return
-    binary = shutil.which("redis-server")
-    if binary is None:
-        sys.exit("redis-server is not installed (apt-get install redis-server) and TAILOR_REDIS_URL is unset")
-    port = _free_port()
-    args = [
-        binary,
-        "--save",
-        "",
-        "--appendonly",
-        "no",
-        "--port",
-        str(port),
-        "--bind",
-        "127.0.0.1",
-        "--dir",
-        str(folder),
-    ]
-    proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        client = redis.Redis(port=port)
-        for _ in range(500):
-            try:
-                client.ping()
-                break
-            except redis.ConnectionError:
-                time.sleep(0.02)
-        client.close()
-        yield f"redis://127.0.0.1:{port}/0", proc.pid
+        server = start_redis(folder)
+    except RuntimeError as exc:  # not installed, or it never answered
+        sys.exit(f"{exc}; or set TAILOR_REDIS_URL")
+    try:
+        yield server.url, server.process.pid
     finally:
-        if proc.poll() is None:
-            proc.terminate()
-            proc.wait(timeout=10)
+        server.stop()
 
 
 def bench_hits(tmp: Path, url: str) -> None:
@@ -126,7 +94,7 @@ def _hiredis() -> bool:
 
 def bench_outage(url: str, pid: int | None) -> None:
     print("A lost server: the first failing lookup, then lookups degraded to L1")
-    dead = f"redis://127.0.0.1:{_free_port()}/0"
+    dead = f"redis://127.0.0.1:{free_port()}/0"
     start = time.perf_counter()
     cache = TieredCache("dead", tier=RedisTier(dead), warn=lambda _m: None)
     row("refused at open (connect fails once)", us(time.perf_counter() - start))

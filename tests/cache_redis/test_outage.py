@@ -9,7 +9,8 @@ import pytest
 
 from pipeline.cache import RedisTier, TieredCache
 from pipeline.tailoring.service import open_cache
-from tests.cache_redis.conftest import RedisServer, _free_port, start_redis
+from tests.cache_redis.conftest import start_redis
+from tests.servers import RedisServer, free_port
 
 pytestmark = pytest.mark.anyio
 
@@ -77,7 +78,7 @@ async def test_server_killed_mid_run_degrades_to_memory_and_results_stay_right(d
 
 async def test_unreachable_at_start_is_memory_only_with_one_warning(tmp_path: Path) -> None:
     warnings: list[str] = []
-    dead = f"redis://127.0.0.1:{_free_port()}/0"  # nothing listens there
+    dead = f"redis://127.0.0.1:{free_port()}/0"  # nothing listens there
     cache = open_cache(_settings(tmp_path, dead), warn=warnings.append)
     try:
         assert not cache.shared

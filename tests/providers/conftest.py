@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import time
 import urllib.request
@@ -21,6 +20,7 @@ from typing import Any
 import pytest
 
 from tests.providers.chat_server import ChatServer
+from tests.servers import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLES = ROOT / "sample_data"
@@ -96,12 +96,6 @@ def _model_file() -> tuple[Path | None, str]:
     return gemma.assemble(), ""  # cached under ~/.cache after the first time
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="session")
 def llama_server() -> Iterator[str]:
     """Base URL (…/v1) of a llama-server running Gemma 3 270M for this test session."""
@@ -111,7 +105,7 @@ def llama_server() -> Iterator[str]:
     model, why = _model_file()
     if model is None:
         pytest.skip(why)
-    port = _free_port()
+    port = free_port()
     log = open(Path(os.environ.get("TMPDIR", "/tmp")) / f"llama-server-{port}.log", "wb")  # noqa: SIM115
     process = subprocess.Popen(
         [str(binary), "-m", str(model), "--host", "127.0.0.1", "--port", str(port),
