@@ -72,6 +72,9 @@ class ContentHasher:
         if memo is not None and memo[0] is value:
             self._memo.move_to_end(id(value))  # an L1 hit hands back the object remembered last time
             return
+        self._keep(value, digest)
+
+    def _keep(self, value: Any, digest: bytes) -> None:
         if self._remember and _is_frozen(value):
             self._memo[id(value)] = (value, digest)
             if len(self._memo) > self._remember:
@@ -88,7 +91,7 @@ class ContentHasher:
             h = hashlib.blake2b(digest_size=_DIGEST_SIZE)
             self._feed(h, value)
             digest = h.digest()
-        self.remember(value, digest)
+        self._keep(value, digest)  # looked up above: a miss
         return digest
 
     def _feed(self, h: Any, value: Any) -> None:  # noqa: C901 - one dispatch, kept flat for speed

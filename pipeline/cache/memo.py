@@ -66,21 +66,7 @@ class StepMemo:
         self.default_ttl = default_ttl
         self.grace = grace
         self._hasher = ContentHasher()
-        self._prefixes: dict[tuple[str, str], Any] = {}
         self._plans: dict[tuple[str, str, tuple[str, ...]], tuple[Any, tuple[tuple[str, bytes], ...]]] = {}
-
-    def _prefix(self, step: Step) -> Any:
-        """The hash state after (name, version, fingerprint): the same for every run of a step."""
-        version = str(step.version)
-        prefix = self._prefixes.get((step.name, version))
-        if prefix is None:
-            prefix = hashlib.blake2b(_FORMAT, digest_size=16)
-            for part in (step.name, version, self.fingerprint):
-                data = part.encode()
-                prefix.update(b"%d:" % len(data))
-                prefix.update(data)
-            self._prefixes[(step.name, version)] = prefix
-        return prefix
 
     def key_for(self, step: Step, inputs: Mapping[str, Any]) -> str:
         names = tuple(inputs)
@@ -96,12 +82,18 @@ class StepMemo:
         return h.hexdigest()
 
     def _plan(self, step: Step, names: tuple[str, ...]) -> tuple[Any, tuple[tuple[str, bytes], ...]]:
-        """What a key of ``step`` over these inputs hashes besides their digests, prepared once."""
+        """What a key of ``step`` over these inputs hashes besides their digests, prepared once:
+        the hash state after (format, name, version, fingerprint) and each input's framed name."""
+        version = str(step.version)
+        prefix = hashlib.blake2b(_FORMAT, digest_size=16)
+        for part in (step.name, version, self.fingerprint):
+            data = part.encode()
+            prefix.update(b"%d:" % len(data) + data)
         framed = []
         for name in sorted(names):
             data = name.encode()
             framed.append((name, b"%d:" % len(data) + data))
-        plan = self._plans[(step.name, str(step.version), names)] = (self._prefix(step), tuple(framed))
+        plan = self._plans[(step.name, version, names)] = (prefix, tuple(framed))
         return plan
 
     def tags_for(self, step: Step, roots: Mapping[str, Any]) -> tuple[str, ...]:
