@@ -52,7 +52,7 @@ Software Engineer · {city}
 # The parent's own peak memory (RUSAGE_SELF: not the workers'), printed after the CLI exits.
 WRAPPER = (
     "import resource, sys\n"
-    "from cli.app import app\n"
+    "from tailor.cli.app import app\n"
     "try:\n"
     "    app(sys.argv[1:])\n"
     "finally:\n"

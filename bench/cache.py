@@ -33,7 +33,7 @@ import diskcache  # noqa: E402
 import zstandard  # noqa: E402
 from pydantic import BaseModel, ConfigDict  # noqa: E402
 
-from pipeline.cache import TieredCache, _codec, content_hash  # noqa: E402
+from tailor.pipeline.cache import TieredCache, _codec, content_hash  # noqa: E402
 
 
 class Role(BaseModel):

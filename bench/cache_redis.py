@@ -25,7 +25,7 @@ import diskcache  # noqa: E402
 import redis  # noqa: E402
 
 from bench.cache import WORDS, per_call, profile, row, us  # noqa: E402
-from pipeline.cache import RedisTier, TieredCache  # noqa: E402
+from tailor.pipeline.cache import RedisTier, TieredCache  # noqa: E402
 from tests.servers import free_port, start_redis  # noqa: E402
 
 

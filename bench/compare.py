@@ -32,8 +32,8 @@ SCALE = 0.01
 
 
 def measure(provider: str, profile: str | None = None):  # type: ignore[no-untyped-def]
-    from config import load_settings
-    from pipeline.tailoring.compare import compare_schedules
+    from tailor.config import load_settings
+    from tailor.pipeline.app.compare import compare_schedules
 
     overrides: dict[str, object] = {"provider.name": provider}
     if profile is not None:

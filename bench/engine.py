@@ -20,7 +20,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from pipeline.engine import Engine, Graph, Step, batch_map  # noqa: E402
+from tailor.pipeline.engine import Engine, Graph, Step, batch_map  # noqa: E402
 
 N = 1000
 REPS = 7
@@ -164,7 +164,7 @@ async def bench_waves_lose(reps: int = 3) -> None:
         engine = Engine()
         walls[mode] = statistics.median([(await engine.run(graph, {}, mode=mode)).report.wall_ms
                                          for _ in range(reps)])
-    print(f"fast 10 ms -> after_fast 100 ms; slow 100 ms -> after_slow 10 ms (ideal 110 ms)")
+    print("fast 10 ms -> after_fast 100 ms; slow 100 ms -> after_slow 10 ms (ideal 110 ms)")
     print(f"parallel {walls['parallel']:.1f} ms, waves {walls['waves']:.1f} ms: eager wins by "
           f"{walls['waves'] - walls['parallel']:.1f} ms ({walls['waves'] / walls['parallel']:.2f}x)")
 

@@ -90,7 +90,7 @@ def _tree(pid: int) -> list[int]:
 
 def run(folder: Path, work: Path, workers: int | None) -> dict[str, object]:
     env = {**os.environ, "TAILOR_CACHE_DIR": str(work / "cache"), "TAILOR_DATA_DIR": str(work / "data")}
-    command = [sys.executable, "-m", "cli", "batch", str(folder), "--job", str(JOB), "--out", str(work / "out"), "--json", "--quiet"]
+    command = [sys.executable, "-m", "tailor.cli", "batch", str(folder), "--job", str(JOB), "--out", str(work / "out"), "--json", "--quiet"]
     if workers:
         command += ["--workers", str(workers)]
     start = time.perf_counter()

@@ -44,7 +44,7 @@ def _pairs() -> list[tuple[Path, Path]]:
 
 
 def _settings(cache_dir: Path, data_dir: Path):  # type: ignore[no-untyped-def]
-    from config import load_settings
+    from tailor.config import load_settings
 
     return load_settings(None, {"cache.dir": str(cache_dir), "history.dir": str(data_dir)}, env={}).settings
 
@@ -56,7 +56,7 @@ async def _in_process(repeat: int, work: Path) -> dict[str, float]:
     machine's load touches both figures alike and their ratio stays fair. Each pair writes its own
     output file, as repeating one command does.
     """
-    from pipeline.tailoring.service import RunRequest, Session
+    from tailor.pipeline.app.session import RunRequest, Session
 
     pairs = _pairs()
     settings = _settings(work / "cache", work / "data")
@@ -109,7 +109,7 @@ def main() -> None:
         # environment would otherwise recompile every module on every start.
         env.pop("PYTHONDONTWRITEBYTECODE", None)
         env["PYTHONPYCACHEPREFIX"] = str(work / "pycache")
-        tailor = [sys.executable, "-m", "cli"]
+        tailor = [sys.executable, "-m", "tailor.cli"]
         resume, job = _pairs()[0]
         run = [*tailor, "run", str(resume), "--job", str(job), "--out", str(work / "p.md"), "--json"]
         subprocess.run([*tailor, "--help"], env=env, stdout=subprocess.DEVNULL, check=True)  # write the bytecode

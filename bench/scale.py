@@ -32,8 +32,8 @@ from batch import JOB, generate  # bench/batch.py (bench/ is not a package)
 
 
 def run_once(folder: Path, out: Path, workers: int, executor: str, scheduler: str | None) -> dict[str, float]:
-    from cli._settings import settings_from_flags
-    from pipeline.tailoring.batch import Batch, ItemOutcome
+    from tailor.cli.settings import settings_from_flags
+    from tailor.pipeline.batch import Batch, ItemOutcome
 
     out.mkdir(parents=True)
     batch = Batch(

@@ -111,7 +111,7 @@ def run(
     as_json: JsonOpt = False,
 ) -> None:
     """Tailor one resume to one job; write it and report the scores, changes and timings."""
-    from cli._run import run_command
+    from tailor.cli.commands.run import run_command
 
     _guard(
         run_command,
@@ -162,7 +162,7 @@ def batch(
     as_json: JsonOpt = False,
 ) -> None:
     """Tailor a whole folder of resumes, isolating every failure, with a summary (p50/p95/p99)."""
-    from cli._batch import batch_command
+    from tailor.cli.commands.batch import batch_command
 
     _guard(
         batch_command,
@@ -200,7 +200,7 @@ def compare(
     as_json: JsonOpt = False,
 ) -> None:
     """Run the pipeline sequentially, in waves and in parallel; compare medians and timelines."""
-    from cli._compare import compare_command
+    from tailor.cli.commands.compare import compare_command
 
     _guard(
         compare_command,
@@ -224,7 +224,7 @@ def analytics(
     as_json: JsonOpt = False,
 ) -> None:
     """Improvement, target-met rate, durations and trends from the run history."""
-    from cli._analytics import analytics_command
+    from tailor.cli.commands.analytics import analytics_command
 
     _guard(analytics_command, since=since, by=by.value if by else None, config=config, as_json=as_json)
 
@@ -232,7 +232,7 @@ def analytics(
 @cache_app.command("stats")
 def cache_stats(config: ConfigOpt = None, as_json: JsonOpt = False) -> None:
     """Hits, misses, hit rate, entries and bytes, per tier and per step."""
-    from cli._cache import stats_command
+    from tailor.cli.commands.cache import stats_command
 
     _guard(stats_command, config=config, as_json=as_json)
 
@@ -245,7 +245,7 @@ def cache_clear(
     as_json: JsonOpt = False,
 ) -> None:
     """Remove cached entries (every resume, or one step's)."""
-    from cli._cache import clear_command
+    from tailor.cli.commands.cache import clear_command
 
     _guard(clear_command, step=step, all_=all_, config=config, as_json=as_json)
 
@@ -259,7 +259,7 @@ def cache_invalidate(
     as_json: JsonOpt = False,
 ) -> None:
     """Cascade-invalidate entries derived from a resume, a job or a step."""
-    from cli._cache import invalidate_command
+    from tailor.cli.commands.cache import invalidate_command
 
     _guard(invalidate_command, resume=resume, job=job, step=step, config=config, as_json=as_json)
 
@@ -271,7 +271,7 @@ def cache_warm(
     as_json: JsonOpt = False,
 ) -> None:
     """Pre-compute job analyses for a folder of jobs."""
-    from cli._cache import warm_command
+    from tailor.cli.commands.cache import warm_command
 
     _guard(warm_command, jobs=jobs, config=config, as_json=as_json)
 
@@ -282,7 +282,7 @@ def pipeline_show(
     as_json: JsonOpt = False,
 ) -> None:
     """Draw the tailoring pipeline: steps, what each needs, and its options."""
-    from cli._pipeline import show_command
+    from tailor.cli.commands.pipeline import show_command
 
     _guard(show_command, mermaid=mermaid, as_json=as_json)
 
@@ -290,14 +290,14 @@ def pipeline_show(
 @config_app.command("show")
 def config_show(config: ConfigOpt = None, as_json: JsonOpt = False) -> None:
     """Print the merged settings and where each value came from."""
-    from cli._config import show_command
+    from tailor.cli.commands.config import show_command
 
     _guard(show_command, config=config, as_json=as_json)
 
 
 def _guard(command: object, **kwargs: object) -> None:
     """Run a command body; expected errors become one line on stderr and an exit code."""
-    from cli._errors import run_guarded
+    from tailor.cli.errors import run_guarded
 
     run_guarded(command, **kwargs)
 

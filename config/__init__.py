@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
-from config._loading import ENV_ALIASES, LoadedSettings, default_settings, load_settings
-from config._profiles import STAGE_NAMES, LatencyProfile, available_profiles, load_profile
-from config.settings import (
+from tailor.config._loading import (
+    ENV_ALIASES,
+    LoadedSettings,
+    default_settings,
+    load_settings,
+)
+from tailor.config._profiles import (
+    STAGE_NAMES,
+    LatencyProfile,
+    available_profiles,
+    load_profile,
+)
+from tailor.config.settings import (
     BatchSettings,
     CacheSettings,
     HistorySettings,

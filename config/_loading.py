@@ -20,8 +20,8 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from config.settings import PACKAGE_DIR, Settings
-from pipeline.errors import ConfigError
+from tailor.config.settings import PACKAGE_DIR, Settings
+from tailor.pipeline.errors import ConfigError
 
 DEFAULTS_FILE = PACKAGE_DIR / "defaults.yaml"
 LOCAL_FILE_NAME = "tailor.yaml"

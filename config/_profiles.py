@@ -8,9 +8,9 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from config._loading import read_yaml
-from config.settings import PACKAGE_DIR
-from pipeline.errors import ConfigError
+from tailor.config._loading import read_yaml
+from tailor.config.settings import PACKAGE_DIR
+from tailor.pipeline.errors import ConfigError
 
 PROFILES_DIR = PACKAGE_DIR / "profiles"
 

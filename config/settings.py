@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import importlib.resources
 import json
 import os
 from pathlib import Path
@@ -16,7 +17,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
-PACKAGE_DIR = Path(__file__).resolve().parent
+# The package's data files (defaults.yaml, skills.yaml, profiles/), as installed.
+PACKAGE_DIR = Path(str(importlib.resources.files(__package__ or "tailor.config")))
 TAXONOMY_FILE = PACKAGE_DIR / "skills.yaml"
 
 

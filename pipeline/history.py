@@ -28,7 +28,7 @@ from typing import Any, Literal, TypeVar
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
 
-from pipeline.errors import ConfigError, StepError
+from tailor.pipeline.errors import ConfigError, StepError
 
 __all__ = [
     "Analytics",

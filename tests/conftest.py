@@ -30,7 +30,7 @@ def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
 @pytest.fixture
 def tailor(env: dict[str, str]) -> Invoke:
     """Invoke the CLI in-process; returns (exit code, stdout, stderr)."""
-    from cli.app import app
+    from tailor.cli.app import app
 
     runner = CliRunner()
 

@@ -10,13 +10,13 @@
 
 from __future__ import annotations
 
-from pipeline.cache._entry import Entry, Lookup, Status
-from pipeline.cache._redis import RedisTier
-from pipeline.cache._stats import CacheStats, Counts, TierStats
-from pipeline.cache._tier import Stored, Tier
-from pipeline.cache.keys import ContentHasher, content_hash, tag_for
-from pipeline.cache.memo import StepMemo
-from pipeline.cache.tiered import TTL, TieredCache
+from tailor.pipeline.cache._entry import Entry, Lookup, Status
+from tailor.pipeline.cache._redis import RedisTier
+from tailor.pipeline.cache._stats import CacheStats, Counts, TierStats
+from tailor.pipeline.cache._tier import Stored, Tier
+from tailor.pipeline.cache.keys import ContentHasher, content_hash, tag_for
+from tailor.pipeline.cache.memo import StepMemo
+from tailor.pipeline.cache.tiered import TTL, TieredCache
 
 __all__ = [
     "TTL",

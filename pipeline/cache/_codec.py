@@ -29,8 +29,8 @@ import threading
 import zlib
 from typing import Any
 
-from pipeline.cache._entry import Entry
-from pipeline.errors import CacheError
+from tailor.pipeline.cache._entry import Entry
+from tailor.pipeline.errors import CacheError
 
 _MAGIC = b"TC"
 _VERSION = 1

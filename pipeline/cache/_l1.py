@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterator
 
-from pipeline.cache._entry import Entry
+from tailor.pipeline.cache._entry import Entry
 
 
 class MemoryTier:

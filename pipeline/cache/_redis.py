@@ -25,8 +25,8 @@ import math
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any, TypeVar
 
-from pipeline.cache._tier import Stored
-from pipeline.errors import CacheError
+from tailor.pipeline.cache._tier import Stored
+from tailor.pipeline.errors import CacheError
 
 T = TypeVar("T")
 

@@ -12,11 +12,11 @@ import hashlib
 from collections.abc import Awaitable, Callable, Mapping
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from pipeline.cache.keys import ContentHasher
-from pipeline.cache.tiered import TieredCache
+from tailor.pipeline.cache.keys import ContentHasher
+from tailor.pipeline.cache.tiered import TieredCache
 
 if TYPE_CHECKING:
-    from pipeline.engine.graph import Step
+    from tailor.pipeline.engine.graph import Step
 
 
 class Probe(NamedTuple):

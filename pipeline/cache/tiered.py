@@ -20,14 +20,14 @@ import weakref
 from collections.abc import Awaitable, Callable, Iterable
 from typing import Any
 
-from pipeline.cache import _codec
-from pipeline.cache._disk import DiskTier
-from pipeline.cache._entry import FOREVER, Entry, Lookup
-from pipeline.cache._l1 import MemoryTier
-from pipeline.cache._stats import COUNTER_FIELDS, CacheStats, build_tier
-from pipeline.cache._tier import Tier
-from pipeline.engine.coalesce import SingleFlight
-from pipeline.errors import CacheError
+from tailor.pipeline.cache import _codec
+from tailor.pipeline.cache._disk import DiskTier
+from tailor.pipeline.cache._entry import FOREVER, Entry, Lookup
+from tailor.pipeline.cache._l1 import MemoryTier
+from tailor.pipeline.cache._stats import COUNTER_FIELDS, CacheStats, build_tier
+from tailor.pipeline.cache._tier import Tier
+from tailor.pipeline.engine.coalesce import SingleFlight
+from tailor.pipeline.errors import CacheError
 
 #: A lifetime in seconds, or a function of the value giving one (higher scores live longer).
 TTL = float | Callable[[Any], float] | None

@@ -7,10 +7,17 @@ and return values plus a ``RunReport``; ``batch_map`` maps over huge inputs in o
 
 from __future__ import annotations
 
-from pipeline.engine.batch import ItemResult, batch_map
-from pipeline.engine.graph import Graph, Step, step
-from pipeline.engine.report import Event, RunReport, StepReport, report_metrics
-from pipeline.engine.runner import Engine, Mode, RunResult, StepCache, run, run_sync
+from tailor.pipeline.engine.batch import ItemResult, batch_map
+from tailor.pipeline.engine.graph import Graph, Step, step
+from tailor.pipeline.engine.report import Event, RunReport, StepReport, report_metrics
+from tailor.pipeline.engine.runner import (
+    Engine,
+    Mode,
+    RunResult,
+    StepCache,
+    run,
+    run_sync,
+)
 
 __all__ = [
     "Engine",

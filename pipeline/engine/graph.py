@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, overload
 
-from pipeline.errors import GraphError, TransientError
+from tailor.pipeline.errors import GraphError, TransientError
 
 Ttl = float | Callable[[Any], float] | None
 

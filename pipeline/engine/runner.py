@@ -31,9 +31,15 @@ from typing import Any, Literal, Protocol
 import anyio
 import anyio.to_thread
 
-from pipeline.engine.graph import Graph, Step
-from pipeline.engine.report import _STEP_METRICS, Event, MetricValue, RunReport, StepReport
-from pipeline.errors import GraphError, StepError, TransientError
+from tailor.pipeline.engine.graph import Graph, Step
+from tailor.pipeline.engine.report import (
+    _STEP_METRICS,
+    Event,
+    MetricValue,
+    RunReport,
+    StepReport,
+)
+from tailor.pipeline.errors import GraphError, StepError, TransientError
 
 Mode = Literal["parallel", "waves", "sequential"]
 MODES: tuple[str, ...] = ("parallel", "waves", "sequential")

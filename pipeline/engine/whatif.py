@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 
-from pipeline.engine.report import RunReport
+from tailor.pipeline.engine.report import RunReport
 
 
 @dataclass(frozen=True)

@@ -13,11 +13,11 @@ import weakref
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
-from pipeline.errors import ConfigError
+from tailor.pipeline.errors import ConfigError
 
 if TYPE_CHECKING:
-    from config import Settings
-    from pipeline.engine import Graph
+    from tailor.config import Settings
+    from tailor.pipeline.engine import Graph
 
 # Graphs whose provider holds connections, and how to close them.
 _CLOSERS: weakref.WeakKeyDictionary[Graph, Callable[[], Awaitable[None]]] = weakref.WeakKeyDictionary()
@@ -27,16 +27,16 @@ def graph_for(settings: Settings) -> Graph:
     """The pipeline graph of the provider the settings name."""
     name = settings.provider.name
     if name == "local":
-        from pipeline.providers.local import local_graph
+        from tailor.pipeline.providers.local import local_graph
 
         return local_graph()
     if name == "simulated":
-        from config import load_profile
-        from pipeline.providers.simulated import simulated_graph
+        from tailor.config import load_profile
+        from tailor.pipeline.providers.simulated import simulated_graph
 
         return simulated_graph(load_profile(settings.simulated.profile), settings.simulated.scale)
     if name == "openai":
-        from pipeline.providers.openai import openai_graph
+        from tailor.pipeline.providers.openai import openai_graph
 
         graph, provider = openai_graph(settings)
         _CLOSERS[graph] = provider.aclose

@@ -34,10 +34,10 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 from pydantic import BaseModel, ValidationError
 from pydantic_core import from_json
 
-from pipeline.engine import report_metrics
-from pipeline.errors import ProviderError
-from pipeline.providers._openai_limiter import Limiter
-from pipeline.providers._openai_schemas import gbnf, strict_schema
+from tailor.pipeline.engine import report_metrics
+from tailor.pipeline.errors import ProviderError
+from tailor.pipeline.providers._openai_limiter import Limiter
+from tailor.pipeline.providers._openai_schemas import gbnf, strict_schema
 
 if TYPE_CHECKING:
     import aiohttp

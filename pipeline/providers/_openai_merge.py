@@ -13,13 +13,27 @@ from __future__ import annotations
 
 import re
 
-from pipeline.errors import GuardError
-from pipeline.providers._openai_prompts import job_text
-from pipeline.providers._openai_schemas import LlmJobAnalysis, LlmRewrite
-from pipeline.tailoring._text import STOPWORDS, resume_text, shorten, term_index, term_key
-from pipeline.tailoring.guard import check_no_invention
-from pipeline.tailoring.models import Change, JobPosting, JobProfile, Resume, Role, SkillHit, Tailoring
-from pipeline.tailoring.taxonomy import Taxonomy
+from tailor.pipeline.errors import GuardError
+from tailor.pipeline.providers._openai_prompts import job_text
+from tailor.pipeline.providers._openai_schemas import LlmJobAnalysis, LlmRewrite
+from tailor.pipeline.tailoring._text import (
+    STOPWORDS,
+    resume_text,
+    shorten,
+    term_index,
+    term_key,
+)
+from tailor.pipeline.tailoring.guard import check_no_invention
+from tailor.pipeline.tailoring.models import (
+    Change,
+    JobPosting,
+    JobProfile,
+    Resume,
+    Role,
+    SkillHit,
+    Tailoring,
+)
+from tailor.pipeline.tailoring.taxonomy import Taxonomy
 
 _KEY_TERMS = 12
 _INFERRED = "(inferred by the model from the job description)"

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import json
 
-from pipeline.providers._openai_client import Message
-from pipeline.tailoring.models import JobPosting, Resume, RewriteOptions
+from tailor.pipeline.providers._openai_client import Message
+from tailor.pipeline.tailoring.models import JobPosting, Resume, RewriteOptions
 
 PROMPT_VERSION = "1"  # part of the LLM steps' cache version: bump when a prompt changes
 

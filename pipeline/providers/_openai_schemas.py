@@ -13,7 +13,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from pipeline.tailoring.models import Seniority
+from tailor.pipeline.tailoring.models import Seniority
 
 Term = Annotated[str, Field(max_length=40)]
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import functools
 
-from pipeline.engine import Graph
-from pipeline.tailoring.stages import RUN_INPUTS, STEPS
+from tailor.pipeline.app.stages import RUN_INPUTS, STEPS
+from tailor.pipeline.engine import Graph
 
 
 @functools.cache

@@ -24,20 +24,30 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from pipeline.engine import Graph, report_metrics, step
-from pipeline.providers._openai_client import ChatClient, RetryPolicy
-from pipeline.providers._openai_limiter import Limiter
-from pipeline.providers._openai_merge import apply_rewrite, merge_job_profile
-from pipeline.providers._openai_prompts import PROMPT_VERSION, job_analysis_messages, rewrite_messages
-from pipeline.providers._openai_schemas import LlmJobAnalysis, LlmRewrite
-from pipeline.tailoring import stages
-from pipeline.tailoring.jobs import analyse_job
-from pipeline.tailoring.taxonomy import load_taxonomy
+from tailor.pipeline.app import stages
+from tailor.pipeline.engine import Graph, report_metrics, step
+from tailor.pipeline.providers._openai_client import ChatClient, RetryPolicy
+from tailor.pipeline.providers._openai_limiter import Limiter
+from tailor.pipeline.providers._openai_merge import apply_rewrite, merge_job_profile
+from tailor.pipeline.providers._openai_prompts import (
+    PROMPT_VERSION,
+    job_analysis_messages,
+    rewrite_messages,
+)
+from tailor.pipeline.providers._openai_schemas import LlmJobAnalysis, LlmRewrite
+from tailor.pipeline.tailoring.jobs import analyse_job
+from tailor.pipeline.tailoring.taxonomy import load_taxonomy
 
 if TYPE_CHECKING:
-    from config import Settings
-    from pipeline.tailoring.models import JobPosting, JobProfile, Resume, RewriteOptions, Tailoring
-    from pipeline.tailoring.stages import Validation
+    from tailor.config import Settings
+    from tailor.pipeline.app.stages import Validation
+    from tailor.pipeline.tailoring.models import (
+        JobPosting,
+        JobProfile,
+        Resume,
+        RewriteOptions,
+        Tailoring,
+    )
 
 __all__ = ["LlmJobAnalysis", "LlmRewrite", "OpenAIProvider", "RetryPolicy", "TokenBudget", "openai_graph"]
 

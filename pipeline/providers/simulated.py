@@ -13,11 +13,11 @@ from typing import TYPE_CHECKING, Any
 
 import anyio
 
-from pipeline.engine import Graph, Step
-from pipeline.tailoring.stages import RUN_INPUTS, STEPS
+from tailor.pipeline.app.stages import RUN_INPUTS, STEPS
+from tailor.pipeline.engine import Graph, Step
 
 if TYPE_CHECKING:
-    from config import LatencyProfile
+    from tailor.config import LatencyProfile
 
 # Which profile stage each step stands for. The seeds' "ATS scoring" ran beside
 # job analysis, reading the resume: here that is resume_profile, so the seed

@@ -14,7 +14,6 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 _HOME = {
-    "SourceDocument": "documents",
     "check_no_invention": "guard",
     "analyse_job": "jobs",
     "parse_job": "parse",
@@ -48,10 +47,9 @@ def __getattr__(name: str) -> Any:
 
 
 if TYPE_CHECKING:
-    from pipeline.tailoring.documents import SourceDocument
-    from pipeline.tailoring.guard import check_no_invention
-    from pipeline.tailoring.jobs import analyse_job
-    from pipeline.tailoring.models import (
+    from tailor.pipeline.tailoring.guard import check_no_invention
+    from tailor.pipeline.tailoring.jobs import analyse_job
+    from tailor.pipeline.tailoring.models import (
         AtsScore,
         Change,
         Contact,
@@ -68,13 +66,13 @@ if TYPE_CHECKING:
         Tailoring,
         Targets,
     )
-    from pipeline.tailoring.parse import parse_job, parse_resume, validate_inputs
-    from pipeline.tailoring.profile import profile_resume
-    from pipeline.tailoring.rendering import render
-    from pipeline.tailoring.rewriting import rewrite
-    from pipeline.tailoring.scoring import WEIGHTS, score_ats
-    from pipeline.tailoring.targets import set_targets
-    from pipeline.tailoring.taxonomy import Taxonomy, load_taxonomy
+    from tailor.pipeline.tailoring.parse import parse_job, parse_resume, validate_inputs
+    from tailor.pipeline.tailoring.profile import profile_resume
+    from tailor.pipeline.tailoring.rendering import render
+    from tailor.pipeline.tailoring.rewriting import rewrite
+    from tailor.pipeline.tailoring.scoring import WEIGHTS, score_ats
+    from tailor.pipeline.tailoring.targets import set_targets
+    from tailor.pipeline.tailoring.taxonomy import Taxonomy, load_taxonomy
 
 __all__ = [
     "WEIGHTS",
@@ -91,7 +89,6 @@ __all__ = [
     "Section",
     "SkillEvidence",
     "SkillHit",
-    "SourceDocument",
     "Tailoring",
     "Targets",
     "Taxonomy",

@@ -6,7 +6,7 @@ import functools
 import re
 from collections.abc import Iterable
 
-from pipeline.tailoring.models import Resume, SectionKind
+from tailor.pipeline.tailoring.models import Resume, SectionKind
 
 BULLET_RE = re.compile(r"^\s*(?:[-*+•●▪◦■□►▸➢➤✓✔·–—o](?=\s)|\d{1,2}[.)](?=\s))\s*")
 _WORD_RE = re.compile(r"[A-Za-z][A-Za-z'’]*(?:-[A-Za-z]+)*")

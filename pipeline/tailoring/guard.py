@@ -6,12 +6,11 @@ import math
 import re
 from datetime import date
 
-from pipeline.errors import GuardError
-from pipeline.tailoring._text import human_list, numbers, resume_text
-from pipeline.tailoring.models import Resume
-from pipeline.tailoring.profile import resume_years
-from pipeline.tailoring.taxonomy import Taxonomy
-
+from tailor.pipeline.errors import GuardError
+from tailor.pipeline.tailoring._text import human_list, numbers, resume_text
+from tailor.pipeline.tailoring.models import Resume
+from tailor.pipeline.tailoring.profile import resume_years
+from tailor.pipeline.tailoring.taxonomy import Taxonomy
 
 _YEARS_RE = re.compile(r"(?<![\w.])(\d+)\+? years\b")
 

@@ -5,9 +5,16 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from pipeline.tailoring._text import STOPWORDS, stem, words
-from pipeline.tailoring.models import Degree, JobPosting, JobProfile, Requirement, Seniority, SkillHit
-from pipeline.tailoring.taxonomy import Taxonomy, normalise
+from tailor.pipeline.tailoring._text import STOPWORDS, stem, words
+from tailor.pipeline.tailoring.models import (
+    Degree,
+    JobPosting,
+    JobProfile,
+    Requirement,
+    Seniority,
+    SkillHit,
+)
+from tailor.pipeline.tailoring.taxonomy import Taxonomy, normalise
 
 # Cue words in a clause override the section's default.
 _PREFERRED_CUE = re.compile(

@@ -12,21 +12,20 @@ import functools
 import re
 from typing import Literal
 
-from pipeline.errors import InputError
-from pipeline.tailoring._dates import find_range
-from pipeline.tailoring._text import (
+from tailor.pipeline.errors import InputError
+from tailor.pipeline.readers.documents import SourceDocument
+from tailor.pipeline.tailoring._dates import find_range
+from tailor.pipeline.tailoring._text import (
     BULLET_RE,
     CONTACT_RE,
     EMAIL_RE,
     LINK_RE,
     PHONE_RE,
-    default_heading,
     is_bullet,
     strip_bullet,
     words,
 )
-from pipeline.tailoring.documents import SourceDocument
-from pipeline.tailoring.models import (
+from tailor.pipeline.tailoring.models import (
     Contact,
     JobPosting,
     JobSection,
@@ -296,7 +295,7 @@ def _roles(lines: list[str], section: int) -> list[Role]:
 
 def _split_items(line: str) -> list[str]:
     """Split a skills line on commas etc., but not inside parentheses: "Python (pandas, NumPy)" stays one item."""
-    items, depth, buf = [], 0, []
+    depth, buf = 0, []
     for ch in line:
         depth += ch in "(["
         depth -= ch in ")]" and depth > 0
@@ -535,8 +534,8 @@ def validate_inputs(
     from). A parsed document may come from the cache, parsed from the same bytes at another
     path, so the warnings carry no path: they are named when shown (``Validation.warnings_for``).
     """
-    from pipeline.tailoring._text import resume_text
-    from pipeline.tailoring.taxonomy import load_taxonomy
+    from tailor.pipeline.tailoring._text import resume_text
+    from tailor.pipeline.tailoring.taxonomy import load_taxonomy
 
     if not any(words(resume_text(resume))):
         raise InputError(f"{resume_path or resume.path}: the resume has no readable text")

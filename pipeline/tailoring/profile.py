@@ -4,11 +4,17 @@ from __future__ import annotations
 
 from datetime import date
 
-from pipeline.tailoring._dates import points, total_years
-from pipeline.tailoring._text import resume_pieces
-from pipeline.tailoring.jobs import DEGREE_RANK, degrees_in, seniority_of
-from pipeline.tailoring.models import Resume, ResumeProfile, Seniority, SectionKind, SkillEvidence
-from pipeline.tailoring.taxonomy import Taxonomy, normalise
+from tailor.pipeline.tailoring._dates import points, total_years
+from tailor.pipeline.tailoring._text import resume_pieces
+from tailor.pipeline.tailoring.jobs import DEGREE_RANK, degrees_in, seniority_of
+from tailor.pipeline.tailoring.models import (
+    Resume,
+    ResumeProfile,
+    SectionKind,
+    Seniority,
+    SkillEvidence,
+)
+from tailor.pipeline.tailoring.taxonomy import Taxonomy, normalise
 
 # Which line best supports a skill: a bullet of real work beats a bare list entry.
 _EVIDENCE_RANK: dict[str, int] = {

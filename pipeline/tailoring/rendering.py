@@ -6,9 +6,9 @@ import html
 import json
 from typing import Any, Literal
 
-from pipeline.errors import InputError
-from pipeline.tailoring._text import CONTACT_RE, default_heading, strip_bullet
-from pipeline.tailoring.models import Resume, Role, Section
+from tailor.pipeline.errors import InputError
+from tailor.pipeline.tailoring._text import CONTACT_RE, default_heading, strip_bullet
+from tailor.pipeline.tailoring.models import Resume, Role, Section
 
 
 def _heading(section: Section) -> str:

@@ -14,8 +14,8 @@ import math
 import re
 from collections import Counter
 
-from pipeline.tailoring._text import resume_pieces, shorten, term_index, term_key
-from pipeline.tailoring.models import (
+from tailor.pipeline.tailoring._text import resume_pieces, shorten, term_index, term_key
+from tailor.pipeline.tailoring.models import (
     Change,
     JobProfile,
     Resume,
@@ -27,7 +27,7 @@ from pipeline.tailoring.models import (
     Tailoring,
     Targets,
 )
-from pipeline.tailoring.taxonomy import Taxonomy, load_taxonomy, normalise
+from tailor.pipeline.tailoring.taxonomy import Taxonomy, load_taxonomy, normalise
 
 _WEIGHT = {"required": 3.0, "preferred": 2.0}
 

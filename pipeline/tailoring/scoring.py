@@ -10,10 +10,22 @@ from __future__ import annotations
 
 import re
 
-from pipeline.tailoring._text import content_words, human_list, resume_text, term_index, term_key
-from pipeline.tailoring.jobs import DEGREE_RANK, LEVEL_RANK
-from pipeline.tailoring.models import AtsScore, JobProfile, Resume, ResumeProfile, SkillHit
-from pipeline.tailoring.taxonomy import normalise
+from tailor.pipeline.tailoring._text import (
+    content_words,
+    human_list,
+    resume_text,
+    term_index,
+    term_key,
+)
+from tailor.pipeline.tailoring.jobs import DEGREE_RANK, LEVEL_RANK
+from tailor.pipeline.tailoring.models import (
+    AtsScore,
+    JobProfile,
+    Resume,
+    ResumeProfile,
+    SkillHit,
+)
+from tailor.pipeline.tailoring.taxonomy import normalise
 
 # The weights, in one place; they sum to 100.
 WEIGHTS: dict[str, float] = {

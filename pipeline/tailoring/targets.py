@@ -2,9 +2,20 @@
 
 from __future__ import annotations
 
-from pipeline.tailoring.models import AtsScore, JobProfile, ResumeProfile, Targets
-from pipeline.tailoring.scoring import SKILL_EVIDENCED, SKILL_JOB_WORDING, SKILL_LISTED, WEIGHTS, skill_credit
-from pipeline.tailoring.taxonomy import normalise
+from tailor.pipeline.tailoring.models import (
+    AtsScore,
+    JobProfile,
+    ResumeProfile,
+    Targets,
+)
+from tailor.pipeline.tailoring.scoring import (
+    SKILL_EVIDENCED,
+    SKILL_JOB_WORDING,
+    SKILL_LISTED,
+    WEIGHTS,
+    skill_credit,
+)
+from tailor.pipeline.tailoring.taxonomy import normalise
 
 
 def set_targets(score: AtsScore, profile: ResumeProfile, job: JobProfile, target_score: float) -> Targets:

@@ -11,12 +11,13 @@ punctuation.
 from __future__ import annotations
 
 import functools
+import importlib.resources
 import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pipeline.errors import ConfigError
+from tailor.pipeline.errors import ConfigError
 
 # A space or hyphen inside a skill name matches any run of spaces, hyphens or a line break.
 _SEP = "\x00"
@@ -189,7 +190,10 @@ class Taxonomy:
         return {m.skill for m in self.find(text)}
 
 
-_DEFAULT_PATH = Path(__file__).resolve().parents[2] / "config" / "skills.yaml"
+@functools.cache
+def default_taxonomy_path() -> Path:
+    """config/skills.yaml as installed: package data of ``tailor.config``, found by importlib.resources."""
+    return Path(str(importlib.resources.files("tailor.config").joinpath("skills.yaml"))).resolve()
 
 
 @functools.cache
@@ -214,4 +218,4 @@ def _load(path: Path) -> Taxonomy:
 
 def load_taxonomy(path: Path | None = None) -> Taxonomy:
     """The taxonomy at ``path`` (default config/skills.yaml), compiled once per path per process."""
-    return _load(_DEFAULT_PATH if path is None else path.resolve())
+    return _load(default_taxonomy_path() if path is None else path.resolve())

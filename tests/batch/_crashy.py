@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import time
 
-from pipeline.tailoring._batch_pool import stop_requested
+from tailor.pipeline.batch._pool import stop_requested
 
 
 def double_or_die(chunk: list[int]) -> list[int | None]:

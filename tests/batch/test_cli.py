@@ -166,7 +166,7 @@ def test_history_is_written_by_the_workers_and_read_by_another_process(tmp_path:
     code, data = batch_json(tmp_path / "in", "--job", JOB, "--out", tmp_path / "out", "--workers", "2")
     assert code == 0
     script = (
-        "import json, sys; from pathlib import Path; from pipeline.history import History; "
+        "import json, sys; from pathlib import Path; from tailor.pipeline.history import History; "
         "runs = History(Path(sys.argv[1]) / 'history.sqlite3').recent(50); "
         "print(json.dumps([[r.batch_id, r.resume_sha256, r.score_after] for r in runs]))"
     )

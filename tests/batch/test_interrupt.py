@@ -10,7 +10,7 @@ import sys
 import time
 from pathlib import Path
 
-from pipeline.history import History
+from tailor.pipeline.history import History
 from tests.batch.conftest import JOB, make_resumes
 
 
@@ -23,7 +23,7 @@ def test_interrupted_batch_keeps_finished_items_and_a_rerun_does_each_item_exact
     make_resumes(tmp_path / "in", count, big=True)  # tens of ms each: the signal lands mid-batch
     out = tmp_path / "out"
     env = {**os.environ, "TAILOR_CACHE_DIR": str(tmp_path / "cache"), "TAILOR_DATA_DIR": str(tmp_path / "data")}
-    command = [sys.executable, "-m", "cli", "batch", str(tmp_path / "in"), "--job", str(JOB), "--out", str(out), "--workers", "1"]
+    command = [sys.executable, "-m", "tailor.cli", "batch", str(tmp_path / "in"), "--job", str(JOB), "--out", str(out), "--workers", "1"]
 
     # A session of its own, so the signal goes to the whole group, workers included, as Ctrl-C does.
     proc = subprocess.Popen(

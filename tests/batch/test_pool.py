@@ -5,7 +5,7 @@ from __future__ import annotations
 from concurrent.futures import CancelledError
 from concurrent.futures.process import BrokenProcessPool
 
-from pipeline.tailoring._batch_pool import ChunkPool
+from tailor.pipeline.batch._pool import ChunkPool
 from tests.batch._crashy import double_or_die, slow_double
 
 

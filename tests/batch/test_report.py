@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.tailoring.batch import BatchItem, ItemOutcome, Tally, nearest_rank, rank
+from tailor.pipeline.batch import BatchItem, ItemOutcome, Tally, nearest_rank, rank
 
 
 def outcome(i: int, status: str, ms: float = 0.0, before: float | None = None, after: float | None = None,

@@ -6,7 +6,7 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
-from pipeline.tailoring.batch import (
+from tailor.pipeline.batch import (
     MANIFEST_NAME,
     Namer,
     OutputIndex,

@@ -39,7 +39,7 @@ def client(cluster: Any) -> Iterator[Any]:
 @pytest.fixture
 def batch_json(env: dict[str, str]) -> Invoke:
     """``tailor batch ARGS --json`` in-process; returns (exit code, the JSON report)."""
-    from cli.app import app
+    from tailor.cli.app import app
 
     runner = CliRunner()
 

@@ -12,19 +12,19 @@ from typing import Any
 
 from typer.testing import CliRunner
 
-from pipeline.tailoring.batch import MANIFEST_NAME, Batch, ItemOutcome
+from tailor.pipeline.batch import MANIFEST_NAME, Batch, ItemOutcome
 from tests.batch.conftest import BAD, JOB, MESSY, make_resumes
 from tests.batch_dask.conftest import Invoke
 
 
 def _settings() -> Any:
-    from cli._settings import settings_from_flags
+    from tailor.cli.settings import settings_from_flags
 
     return settings_from_flags(None)
 
 
 def _history_rows() -> list[Any]:
-    from pipeline.history import History
+    from tailor.pipeline.history import History
 
     with History(_settings().history_path) as history:
         return history.recent(10_000)
@@ -40,7 +40,7 @@ def _manifest_names(out: Path) -> list[str]:
 
 def _worker_state() -> dict[str, Any]:
     """On a worker: how its batch session was made (run through client.run)."""
-    from pipeline.tailoring import _batch_worker as worker
+    from tailor.pipeline.batch import worker
 
     session = worker._session
     return {
@@ -130,7 +130,7 @@ def test_a_worker_killed_mid_batch_loses_no_item_and_repeats_none(
 
 
 def test_bad_executor_flags_are_usage_errors(tmp_path: Path, env: dict[str, str]) -> None:
-    from cli.app import app
+    from tailor.cli.app import app
 
     make_resumes(tmp_path / "in", 1)
     runner = CliRunner()

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.cache import TieredCache
+from tailor.pipeline.cache import TieredCache
 from tests.clock import FakeClock
 
 

@@ -4,7 +4,7 @@ import asyncio
 
 import pytest
 
-from pipeline.engine.coalesce import SingleFlight
+from tailor.pipeline.engine.coalesce import SingleFlight
 
 pytestmark = pytest.mark.anyio
 

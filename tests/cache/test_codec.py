@@ -17,9 +17,9 @@ import pytest
 from pydantic import BaseModel, ConfigDict, PrivateAttr, RootModel, ValidationError
 from pydantic_core import PydanticUndefined
 
-from pipeline.cache import _codec
-from pipeline.cache._entry import Entry
-from pipeline.errors import CacheError
+from tailor.pipeline.cache import _codec
+from tailor.pipeline.cache._entry import Entry
+from tailor.pipeline.errors import CacheError
 
 T = TypeVar("T")
 
@@ -209,7 +209,7 @@ def test_another_process_loads_models_without_pydantic_imported_first(tmp_path: 
     (tmp_path / "blob").write_bytes(blob_of(value, tags=("résumé:1", "job:2")))
     reader = """
 import pickle, sys
-from pipeline.cache import _codec
+from tailor.pipeline.cache import _codec
 assert "pydantic" not in sys.modules
 entry = _codec.decode(open(sys.argv[1], "rb").read(), "ns")
 sys.stdout.buffer.write(pickle.dumps((entry.value["profile"].model_dump(), entry.value["loose"].model_extra,
@@ -328,7 +328,7 @@ def test_large_loads_pause_the_collector_and_always_restore_it() -> None:
 def test_disk_tier_reads_small_and_file_backed_blobs_and_skips_expired(tmp_path: Path) -> None:
     import diskcache
 
-    from pipeline.cache._disk import DiskTier, entry_key
+    from tailor.pipeline.cache._disk import DiskTier, entry_key
 
     tier = DiskTier(tmp_path / "l2", warn=pytest.fail)
     small, large = blob_of({"score": 71.5}), blob_of(os.urandom(100_000))  # large: diskcache keeps a file
@@ -350,7 +350,7 @@ def test_disk_tier_reads_small_and_file_backed_blobs_and_skips_expired(tmp_path:
 def test_disk_tier_keeps_diskcache_statistics_when_the_folder_has_them_on(tmp_path: Path) -> None:
     import diskcache
 
-    from pipeline.cache._disk import DiskTier
+    from tailor.pipeline.cache._disk import DiskTier
 
     with diskcache.Cache(str(tmp_path / "l2"), statistics=True):
         pass  # a setting stored in the folder: every opener inherits it

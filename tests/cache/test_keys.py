@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from pydantic import BaseModel, ConfigDict
 
-from pipeline.cache import ContentHasher, content_hash, tag_for
+from tailor.pipeline.cache import ContentHasher, content_hash, tag_for
 
 
 class Level(enum.Enum):
@@ -69,7 +69,7 @@ def test_messy_text_hashes() -> None:
 
 def test_hash_is_stable_across_processes() -> None:
     code = (
-        "from pipeline.cache import content_hash;"
+        "from tailor.pipeline.cache import content_hash;"
         "print(content_hash({'skills': {'python', 'go', 'sql', 'rust'}, 'n': [1.5, None]}))"
     )
     outs = {

@@ -7,7 +7,7 @@ from types import SimpleNamespace
 import pytest
 from pydantic import BaseModel, ConfigDict
 
-from pipeline.cache import StepMemo, tag_for
+from tailor.pipeline.cache import StepMemo, tag_for
 
 pytestmark = pytest.mark.anyio
 
@@ -151,7 +151,7 @@ async def test_default_ttl_and_grace_apply_to_steps_without_a_ttl(make_cache, cl
 
 
 async def test_a_result_read_back_from_l2_keys_its_dependents_without_being_hashed_again(make_cache, monkeypatch) -> None:
-    from pipeline.cache import keys
+    from tailor.pipeline.cache import keys
 
     first = StepMemo(make_cache(), "fp")
     _, compute = counter(Doc(path="p", text="profile of Ada"))

@@ -6,7 +6,7 @@ from pathlib import Path
 
 WRITER = """
 import sys
-from pipeline.cache import TieredCache
+from tailor.pipeline.cache import TieredCache
 cache = TieredCache(sys.argv[1])
 for i in range(3):
     cache.set(f"k{i}", {"i": i}, namespace="ats")
@@ -16,7 +16,7 @@ for i in range(5):
 
 WORKER = """
 import sys
-from pipeline.cache import TieredCache
+from tailor.pipeline.cache import TieredCache
 folder, me, other = sys.argv[1], sys.argv[2], sys.argv[3]
 cache = TieredCache(folder, max_entries=8)
 seen_other = 0

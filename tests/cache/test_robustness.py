@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.cache import TieredCache
+from tailor.pipeline.cache import TieredCache
 
 
 def test_garbage_database_is_reported_and_rebuilt(tmp_path: Path, make_cache, warnings_seen) -> None:
@@ -64,7 +64,7 @@ def test_corrupted_large_value_file_is_a_miss_and_dropped(tmp_path: Path, make_c
 def test_foreign_bytes_under_an_entry_key_are_a_miss(tmp_path: Path, make_cache, warnings_seen) -> None:
     import diskcache
 
-    from pipeline.cache._disk import entry_key
+    from tailor.pipeline.cache._disk import entry_key
 
     cache = make_cache()
     cache.set("k", "v", namespace="ns")
@@ -113,7 +113,7 @@ def test_existing_file_as_folder_degrades(tmp_path: Path, clock) -> None:
 def test_corrupted_compressed_value_is_a_miss(tmp_path: Path, make_cache, warnings_seen) -> None:
     import diskcache
 
-    from pipeline.cache._disk import entry_key
+    from tailor.pipeline.cache._disk import entry_key
 
     cache = make_cache()
     value = [f"Shipped feature {i} in Python for payments" for i in range(3000)]

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from pydantic import BaseModel
 
-from pipeline.cache import TieredCache
+from tailor.pipeline.cache import TieredCache
 
 
 class Skillset(BaseModel):

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.cache import RedisTier, TieredCache
+from tailor.pipeline.cache import RedisTier, TieredCache
 from tests.clock import FakeClock
 from tests.servers import RedisServer, RedisUnavailable
 from tests.servers import start_redis as launch

@@ -16,7 +16,7 @@ JOB = ROOT / "sample_data" / "jobs" / "backend_engineer.md"
 def test_run_twice_hits_redis_and_cache_stats_shows_it(
     redis_url: str, raw, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from cli.app import app
+    from tailor.cli.app import app
 
     monkeypatch.setenv("TAILOR_REDIS_URL", redis_url)
     monkeypatch.setenv("TAILOR_CACHE_DIR", str(tmp_path / "cache"))

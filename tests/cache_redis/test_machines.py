@@ -9,7 +9,7 @@ from pathlib import Path
 
 WRITER = """
 import sys
-from pipeline.cache import RedisTier, TieredCache
+from tailor.pipeline.cache import RedisTier, TieredCache
 tier = RedisTier(sys.argv[1])
 cache = TieredCache(tier.location, tier=tier)
 for i in range(3):
@@ -22,7 +22,7 @@ cache.get("absent", namespace="job profile")
 
 READER = """
 import json, sys
-from pipeline.cache import RedisTier, TieredCache
+from tailor.pipeline.cache import RedisTier, TieredCache
 tier = RedisTier(sys.argv[1])
 with TieredCache(tier.location, tier=tier) as cache:
     print(json.dumps(cache.stats().to_dict()))
@@ -32,7 +32,7 @@ STEP = """
 import json, sys
 from types import SimpleNamespace
 import anyio
-from pipeline.cache import RedisTier, StepMemo, TieredCache
+from tailor.pipeline.cache import RedisTier, StepMemo, TieredCache
 
 url, marker, job = sys.argv[1], sys.argv[2], sys.argv[3]
 step = SimpleNamespace(name="ats_before", version="1", ttl=None, cache=True)

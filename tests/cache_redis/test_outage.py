@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.cache import RedisTier, TieredCache
-from pipeline.tailoring.service import open_cache
+from tailor.pipeline.app.session import open_cache
+from tailor.pipeline.cache import RedisTier, TieredCache
 from tests.cache_redis.conftest import start_redis
 from tests.servers import RedisServer, free_port
 
@@ -29,7 +29,7 @@ def _cache(url: str, clock, warnings: list[str]) -> TieredCache:
 
 
 def _settings(tmp_path: Path, url: str):  # type: ignore[no-untyped-def]
-    from config import load_settings
+    from tailor.config import load_settings
 
     overrides = {"cache.redis_url": url, "cache.dir": str(tmp_path / "disk")}
     return load_settings(overrides=overrides, env={}, cwd=tmp_path).settings

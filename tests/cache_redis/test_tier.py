@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from pydantic import BaseModel
 
-from pipeline.cache import TieredCache, _codec
-from pipeline.cache._disk import entry_key as disk_key
+from tailor.pipeline.cache import TieredCache, _codec
+from tailor.pipeline.cache._disk import entry_key as disk_key
 
 
 class Skillset(BaseModel):

@@ -149,10 +149,10 @@ def test_a_fully_cached_process_never_imports_the_analysis_modules(env: dict[str
     argv = ["run", str(resume), "--job", str(JOB), "--json"]
     script = (
         "import sys\n"
-        "from cli.app import main\n"
+        "from tailor.cli.app import main\n"
         f"sys.argv = ['tailor', *{argv!r}]\n"
         "try:\n    main()\nexcept SystemExit:\n    pass\n"
-        "print(' '.join(sorted(m for m in sys.modules if m.startswith('pipeline.tailoring.'))), file=sys.stderr)\n"
+        "print(' '.join(sorted(m for m in sys.modules if m.startswith('tailor.pipeline.tailoring.'))), file=sys.stderr)\n"
     )
     loaded, statuses = [], []
     for _ in range(2):  # the first run fills the cache, the second is served from it
@@ -162,7 +162,7 @@ def test_a_fully_cached_process_never_imports_the_analysis_modules(env: dict[str
         statuses.append({s["cache"] for s in json.loads(done.stdout)["report"]["steps"] if s["name"] in CACHED_STEPS})
         loaded.append(set(done.stderr.split()))
     assert statuses == [{"miss"}, {"l2"}]
-    analysis = {f"pipeline.tailoring.{m}" for m in ("parse", "taxonomy", "jobs", "profile", "scoring", "rewriting", "guard")}
+    analysis = {f"tailor.pipeline.tailoring.{m}" for m in ("parse", "taxonomy", "jobs", "profile", "scoring", "rewriting", "guard")}
     assert analysis <= loaded[0]  # the cold run needs them all
     assert not analysis & loaded[1]  # the cached run none
 
@@ -204,7 +204,7 @@ def test_a_folder_where_a_file_is_expected(tailor, tmp_path: Path) -> None:
 def test_real_subprocess_with_console_script(env: dict[str, str], tmp_path: Path) -> None:
     resume = _copy(RESUME, tmp_path)
     completed = subprocess.run(
-        [sys.executable, "-m", "cli", "run", str(resume), "--job", str(JOB), "--json"],
+        [sys.executable, "-m", "tailor.cli", "run", str(resume), "--job", str(JOB), "--json"],
         capture_output=True,
         text=True,
         env={**os.environ, **env},
@@ -214,7 +214,7 @@ def test_real_subprocess_with_console_script(env: dict[str, str], tmp_path: Path
     data = json.loads(completed.stdout)  # nothing but the JSON object on stdout
     assert Path(data["output"]).exists()
     missing = subprocess.run(
-        [sys.executable, "-m", "cli", "run", str(tmp_path / "nope.md"), "--job", str(JOB)],
+        [sys.executable, "-m", "tailor.cli", "run", str(tmp_path / "nope.md"), "--job", str(JOB)],
         capture_output=True,
         text=True,
         env={**os.environ, **env},

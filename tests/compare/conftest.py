@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.engine import RunReport, StepReport
+from tailor.pipeline.engine import RunReport, StepReport
 
 ROOT = Path(__file__).resolve().parents[2]
 RESUME = ROOT / "sample_data" / "resumes" / "software_engineer.md"

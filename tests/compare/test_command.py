@@ -7,8 +7,8 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from cli.app import app
-from pipeline.tailoring.compare import FIGURES, SCHEDULES
+from tailor.cli.app import app
+from tailor.pipeline.app.compare import FIGURES, SCHEDULES
 
 from .conftest import JOB
 

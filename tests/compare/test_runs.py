@@ -8,15 +8,15 @@ from pathlib import Path
 import anyio
 import pytest
 
-from config import load_profile, load_settings
-from pipeline.engine import Engine, Graph, RunReport, Step
-from pipeline.providers.simulated import stage_latencies
-from pipeline.tailoring.compare import (
+from tailor.config import load_profile, load_settings
+from tailor.pipeline.app.compare import (
     SCHEDULES,
     alternate,
     compare_schedules,
     summarise,
 )
+from tailor.pipeline.engine import Engine, Graph, RunReport, Step
+from tailor.pipeline.providers.simulated import stage_latencies
 
 from .conftest import JOB
 

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.engine import Graph, Step
-from pipeline.tailoring.compare import (
+from tailor.pipeline.app.compare import (
     FIGURES,
     SCHEDULES,
     ScheduleStats,
@@ -13,6 +12,7 @@ from pipeline.tailoring.compare import (
     summarise,
     theoretical_ms,
 )
+from tailor.pipeline.engine import Graph, Step
 
 from .conftest import make_report
 

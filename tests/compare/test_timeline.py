@@ -7,7 +7,7 @@ import io
 import pytest
 from rich.console import Console
 
-from cli._timeline import (
+from tailor.cli.render.timeline import (
     BACKGROUND_BAR,
     BAR,
     CRITICAL_STYLE,

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from config import LoadedSettings, load_settings
+from tailor.config import LoadedSettings, load_settings
 
 
 @pytest.fixture(autouse=True)

@@ -12,13 +12,13 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from config import (
+from tailor.config import (
     ENV_ALIASES,
     Settings,
     default_settings,
 )
-from config._loading import DEFAULTS_FILE
-from pipeline.errors import ConfigError
+from tailor.config._loading import DEFAULTS_FILE
+from tailor.pipeline.errors import ConfigError
 from tests.config.conftest import load
 
 

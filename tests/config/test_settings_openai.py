@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.errors import ConfigError
+from tailor.pipeline.errors import ConfigError
 from tests.config.conftest import load
 
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from config import STAGE_NAMES, LatencyProfile, available_profiles, load_profile
-from pipeline.errors import ConfigError
+from tailor.config import STAGE_NAMES, LatencyProfile, available_profiles, load_profile
+from tailor.pipeline.errors import ConfigError
 
 # The tailoring graph as DESIGN.md and pipeline/tailoring/stages.py draw it, in stage names.
 # `log` runs in the background and never delays the result, so it is left out.

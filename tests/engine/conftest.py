@@ -7,7 +7,7 @@ from typing import Any
 import anyio
 import pytest
 
-from pipeline.engine import Step, step
+from tailor.pipeline.engine import Step, step
 
 
 class Timeline:

@@ -7,7 +7,7 @@ from contextlib import aclosing
 import anyio
 import pytest
 
-from pipeline.engine import ItemResult, batch_map
+from tailor.pipeline.engine import ItemResult, batch_map
 
 pytestmark = pytest.mark.anyio
 

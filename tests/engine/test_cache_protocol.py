@@ -5,8 +5,8 @@ from typing import Any, NamedTuple
 
 import pytest
 
-from pipeline.engine import Event, Graph, Step, run, step
-from pipeline.errors import CacheError
+from tailor.pipeline.engine import Event, Graph, Step, run, step
+from tailor.pipeline.errors import CacheError
 
 pytestmark = pytest.mark.anyio
 

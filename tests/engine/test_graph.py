@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.engine import Graph, Step, step
-from pipeline.errors import GraphError
+from tailor.pipeline.engine import Graph, Step, step
+from tailor.pipeline.errors import GraphError
 
 
 def test_step_decorator_keeps_function_callable_and_reads_needs() -> None:

@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from pipeline.engine import RunReport, StepReport
+from tailor.pipeline.engine import RunReport, StepReport
 
 
 def sr(name: str, needs: tuple[str, ...], start: float, end: float, **kw) -> StepReport:

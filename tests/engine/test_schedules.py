@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.engine import Engine, Graph, run
-from pipeline.errors import GraphError
+from tailor.pipeline.engine import Engine, Graph, run
+from tailor.pipeline.errors import GraphError
 
 from .conftest import Timeline
 
@@ -86,7 +86,7 @@ async def test_chain_of_plain_functions_runs_inline_in_every_mode() -> None:
             return kw[f"s{i - 1}"] + 1 if i else 0
         return body
 
-    from pipeline.engine import Step
+    from tailor.pipeline.engine import Step
 
     steps = [Step(fn=make(i), name=f"s{i}", needs=(f"s{i - 1}",) if i else ()) for i in range(3000)]
     graph = Graph(steps)

@@ -6,8 +6,8 @@ import time
 import anyio
 import pytest
 
-from pipeline.engine import Engine, Event, Graph, run, run_sync, step
-from pipeline.errors import StepError, TransientError
+from tailor.pipeline.engine import Engine, Event, Graph, run, run_sync, step
+from tailor.pipeline.errors import StepError, TransientError
 
 from .conftest import Timeline
 

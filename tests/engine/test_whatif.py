@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.engine import RunReport, StepReport
-from pipeline.engine.whatif import what_if
+from tailor.pipeline.engine import RunReport, StepReport
+from tailor.pipeline.engine.whatif import what_if
 
 
 def _report() -> RunReport:

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from pipeline.history import RunRecord
+from tailor.pipeline.history import RunRecord
 
 NOW = datetime(2025, 1, 31, 12, 0, tzinfo=UTC)
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.errors import ConfigError
-from pipeline.history import Figures, History, parse_since
+from tailor.pipeline.errors import ConfigError
+from tailor.pipeline.history import Figures, History, parse_since
 
 from .conftest import NOW, MakeRun, sha
 

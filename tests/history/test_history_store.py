@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from pipeline.errors import StepError
-from pipeline.history import SCHEMA_VERSION, History, RunRecord, StepRecord
+from tailor.pipeline.errors import StepError
+from tailor.pipeline.history import SCHEMA_VERSION, History, RunRecord, StepRecord
 
 from .conftest import NOW, MakeRun, sha
 
@@ -29,7 +29,7 @@ WRITER = textwrap.dedent(
     """
     import sys, time
     from datetime import UTC, datetime
-    from pipeline.history import History, RunRecord
+    from tailor.pipeline.history import History, RunRecord
 
     path, batch, count, start_at = sys.argv[1], sys.argv[2], int(sys.argv[3]), float(sys.argv[4])
     while time.time() < start_at:
@@ -46,7 +46,7 @@ WRITER = textwrap.dedent(
 READER = textwrap.dedent(
     """
     import json, sys
-    from pipeline.history import History
+    from tailor.pipeline.history import History
     with History(sys.argv[1]) as history:
         runs = history.recent(100)
         print(json.dumps({"ids": [run.batch_id for run in runs], "analytics": history.analytics().to_dict()}))

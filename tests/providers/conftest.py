@@ -36,7 +36,7 @@ def chat_server() -> Iterator[ChatServer]:
 
 def openai_settings(tmp_path: Path, base_url: str, **overrides: Any):  # type: ignore[no-untyped-def]
     """Settings for the openai provider at ``base_url``, cache and history under ``tmp_path``."""
-    from config import load_settings
+    from tailor.config import load_settings
 
     values = {
         "provider.name": "openai",
@@ -55,7 +55,7 @@ def run_once(settings, resume: Path = RESUME, job: Path = JOB, out: Path | None 
     """One ``tailor run`` through a real Session (cache, history), in its own event loop."""
     import anyio
 
-    from pipeline.tailoring.service import RunRequest, Session
+    from tailor.pipeline.app.session import RunRequest, Session
 
     async def go():  # type: ignore[no-untyped-def]
         async with Session(settings, **session_options) as session:

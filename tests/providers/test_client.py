@@ -10,10 +10,10 @@ import time
 import anyio
 import pytest
 
-from pipeline.errors import ProviderError
-from pipeline.providers._openai_client import ChatClient, RetryPolicy
-from pipeline.providers._openai_limiter import Limiter
-from pipeline.providers._openai_schemas import LlmJobAnalysis
+from tailor.pipeline.errors import ProviderError
+from tailor.pipeline.providers._openai_client import ChatClient, RetryPolicy
+from tailor.pipeline.providers._openai_limiter import Limiter
+from tailor.pipeline.providers._openai_schemas import LlmJobAnalysis
 from tests.providers.chat_server import ChatServer, Reply, completion
 
 pytestmark = pytest.mark.anyio

@@ -6,19 +6,29 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.providers._openai_merge import apply_rewrite, merge_job_profile
-from pipeline.providers._openai_prompts import data_block, job_analysis_messages, rewrite_messages
-from pipeline.providers._openai_schemas import LlmBullet, LlmJobAnalysis, LlmRewrite, LlmRole, LlmSkill
-from pipeline.tailoring.guard import check_no_invention
-from pipeline.tailoring.jobs import analyse_job
-from pipeline.tailoring.models import RewriteOptions
-from pipeline.tailoring.parse import parse_job, parse_resume
-from pipeline.tailoring.profile import profile_resume
-from pipeline.tailoring.readers import read_job, read_resume
-from pipeline.tailoring.rewriting import rewrite
-from pipeline.tailoring.scoring import score_ats
-from pipeline.tailoring.targets import set_targets
-from pipeline.tailoring.taxonomy import load_taxonomy
+from tailor.pipeline.providers._openai_merge import apply_rewrite, merge_job_profile
+from tailor.pipeline.providers._openai_prompts import (
+    data_block,
+    job_analysis_messages,
+    rewrite_messages,
+)
+from tailor.pipeline.providers._openai_schemas import (
+    LlmBullet,
+    LlmJobAnalysis,
+    LlmRewrite,
+    LlmRole,
+    LlmSkill,
+)
+from tailor.pipeline.readers._files import read_job, read_resume
+from tailor.pipeline.tailoring.guard import check_no_invention
+from tailor.pipeline.tailoring.jobs import analyse_job
+from tailor.pipeline.tailoring.models import RewriteOptions
+from tailor.pipeline.tailoring.parse import parse_job, parse_resume
+from tailor.pipeline.tailoring.profile import profile_resume
+from tailor.pipeline.tailoring.rewriting import rewrite
+from tailor.pipeline.tailoring.scoring import score_ats
+from tailor.pipeline.tailoring.targets import set_targets
+from tailor.pipeline.tailoring.taxonomy import load_taxonomy
 from tests.providers.conftest import JOB, RESUME
 
 INJECTION = (

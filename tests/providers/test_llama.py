@@ -8,22 +8,21 @@ on a job that tries to give instructions.
 from __future__ import annotations
 
 from pathlib import Path
-
 from typing import Literal
 
 import anyio
 import pytest
 from pydantic import BaseModel, Field
 
-from pipeline.providers._openai_client import FORMATS, ChatClient, RetryPolicy
-from pipeline.providers._openai_limiter import Limiter
-from pipeline.providers._openai_prompts import job_analysis_messages
-from pipeline.providers.openai import TokenBudget, openai_graph
-from pipeline.tailoring.guard import check_no_invention
-from pipeline.tailoring.parse import parse_job, parse_resume
-from pipeline.tailoring.readers import read_job, read_resume
-from pipeline.tailoring.service import RunRequest, Session
-from pipeline.tailoring.taxonomy import load_taxonomy
+from tailor.pipeline.app.session import RunRequest, Session
+from tailor.pipeline.providers._openai_client import FORMATS, ChatClient, RetryPolicy
+from tailor.pipeline.providers._openai_limiter import Limiter
+from tailor.pipeline.providers._openai_prompts import job_analysis_messages
+from tailor.pipeline.providers.openai import TokenBudget, openai_graph
+from tailor.pipeline.readers._files import read_job, read_resume
+from tailor.pipeline.tailoring.guard import check_no_invention
+from tailor.pipeline.tailoring.parse import parse_job, parse_resume
+from tailor.pipeline.tailoring.taxonomy import load_taxonomy
 from tests.providers.conftest import JOB, RESUME, openai_settings
 
 pytestmark = [pytest.mark.llama, pytest.mark.anyio]

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.errors import ProviderError
-from pipeline.providers.openai import OpenAIProvider
-from pipeline.tailoring.parse import parse_job
-from pipeline.tailoring.readers import read_job
+from tailor.pipeline.errors import ProviderError
+from tailor.pipeline.providers.openai import OpenAIProvider
+from tailor.pipeline.readers._files import read_job
+from tailor.pipeline.tailoring.parse import parse_job
 from tests.providers.chat_server import ChatServer, Reply, completion, schema_name
 from tests.providers.conftest import JOB, openai_settings, run_once
 

@@ -11,12 +11,18 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.errors import ProviderError
-from pipeline.tailoring.guard import check_no_invention
-from pipeline.tailoring.parse import parse_resume
-from pipeline.tailoring.readers import read_resume
-from pipeline.tailoring.taxonomy import load_taxonomy
-from tests.providers.chat_server import ChatServer, Reply, completion, resume_block, schema_name
+from tailor.pipeline.errors import ProviderError
+from tailor.pipeline.readers._files import read_resume
+from tailor.pipeline.tailoring.guard import check_no_invention
+from tailor.pipeline.tailoring.parse import parse_resume
+from tailor.pipeline.tailoring.taxonomy import load_taxonomy
+from tests.providers.chat_server import (
+    ChatServer,
+    Reply,
+    completion,
+    resume_block,
+    schema_name,
+)
 from tests.providers.conftest import JOB, RESUME, openai_settings, run_once
 
 pytestmark = pytest.mark.anyio
@@ -93,7 +99,7 @@ def test_down_service_falls_back_to_local_when_asked(chat_server: ChatServer, tm
 
 
 def test_batch_runs_items_concurrently_up_to_the_limit_and_coalesces(chat_server: ChatServer, tmp_path: Path, isolated: Path) -> None:
-    from pipeline.tailoring.batch import Batch
+    from tailor.pipeline.batch import Batch
 
     folder = tmp_path / "resumes"
     folder.mkdir()
@@ -117,7 +123,7 @@ def chat_server_honest(request: dict) -> dict:
 
 
 def test_server_killed_mid_batch_finishes_with_local_fallback(chat_server: ChatServer, tmp_path: Path, isolated: Path) -> None:
-    from pipeline.tailoring.batch import Batch
+    from tailor.pipeline.batch import Batch
 
     folder = tmp_path / "resumes"
     folder.mkdir()
@@ -147,7 +153,7 @@ def test_api_key_never_reaches_cache_history_or_output(chat_server: ChatServer, 
                                                         monkeypatch: pytest.MonkeyPatch) -> None:
     from typer.testing import CliRunner
 
-    from cli.app import app
+    from tailor.cli.app import app
 
     key = "sk-planted-KEY-7f3a9c01d2"
     monkeypatch.setenv("OPENAI_API_KEY", key)

@@ -8,8 +8,8 @@ import pytest
 from fpdf import FPDF
 from pypdf import PdfReader, PdfWriter
 
-from pipeline.errors import InputError
-from pipeline.tailoring.readers import read_resume
+from tailor.pipeline.errors import InputError
+from tailor.pipeline.readers._files import read_resume
 
 SAMPLES = Path(__file__).resolve().parents[2] / "sample_data"
 

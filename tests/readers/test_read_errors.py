@@ -6,14 +6,14 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.errors import InputError
-from pipeline.tailoring.documents import SourceDocument
-from pipeline.tailoring.readers import (
+from tailor.pipeline.errors import InputError
+from tailor.pipeline.readers._files import (
     JOB_SUFFIXES,
     RESUME_SUFFIXES,
     read_job,
     read_resume,
 )
+from tailor.pipeline.readers.documents import SourceDocument
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 
@@ -148,7 +148,7 @@ def test_bom_edge_cases(tmp_path: Path, body: bytes) -> None:
 
 
 def test_a_file_that_grows_after_its_stat_is_read_whole_and_still_capped(tmp_path: Path, monkeypatch) -> None:
-    from pipeline.tailoring import _read_bytes
+    from tailor.pipeline.readers import _bytes as _read_bytes
 
     path = tmp_path / "growing.md"
     path.write_bytes(b"x" * 5000)

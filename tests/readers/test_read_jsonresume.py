@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.errors import InputError
-from pipeline.tailoring.readers import read_resume
+from tailor.pipeline.errors import InputError
+from tailor.pipeline.readers._files import read_resume
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 SAMPLES = Path(__file__).resolve().parents[2] / "sample_data"

@@ -10,9 +10,9 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pipeline.errors import InputError
-from pipeline.tailoring.documents import SourceDocument
-from pipeline.tailoring.readers import RESUME_SUFFIXES, read_job, read_resume
+from tailor.pipeline.errors import InputError
+from tailor.pipeline.readers._files import RESUME_SUFFIXES, read_job, read_resume
+from tailor.pipeline.readers.documents import SourceDocument
 
 _PREFIXES = {".pdf": b"%PDF-1.4\n", ".docx": b"PK\x03\x04", ".json": b'{"basics": ', ".yaml": b"basics:\n  "}
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.tailoring.readers import read_job, read_resume
+from tailor.pipeline.readers._files import read_job, read_resume
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 SAMPLES = Path(__file__).resolve().parents[2] / "sample_data"
@@ -118,7 +118,7 @@ def test_sample_jobs(path: Path) -> None:
 
 def test_markdown_read_imports_no_heavy_parser() -> None:
     code = (
-        "import sys; from pipeline.tailoring.readers import read_resume, read_job;"
+        "import sys; from tailor.pipeline.readers import read_resume, read_job;"
         f"read_resume({str(SAMPLES / 'resumes' / 'software_engineer.md')!r});"
         f"read_job({str(SAMPLES / 'jobs' / 'backend_engineer.md')!r});"
         "print(sorted(m for m in ('pypdf', 'docx', 'yaml', 'ftfy', 'fpdf') if m in sys.modules))"

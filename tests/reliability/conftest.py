@@ -52,7 +52,7 @@ Invoke = Callable[..., tuple[int, str, str]]
 @pytest.fixture
 def tailor(env: dict[str, str]) -> Invoke:
     """Invoke the CLI in-process; returns (exit code, stdout, stderr). Unexpected exceptions fail the test."""
-    from cli.app import app
+    from tailor.cli.app import app
 
     runner = CliRunner()
 
@@ -78,7 +78,7 @@ def tailor_json(tailor: Invoke) -> Callable[..., dict[str, Any]]:
 def cli_process(args: list[object], env: dict[str, str], cwd: Path, **popen: Any) -> subprocess.Popen[str]:
     """`python -m cli ARGS` as a real process with the test's settings folders."""
     return subprocess.Popen(
-        [sys.executable, "-m", "cli", *(str(a) for a in args)],
+        [sys.executable, "-m", "tailor.cli", *(str(a) for a in args)],
         env={**os.environ, **env},
         cwd=cwd,
         stdout=subprocess.PIPE,

@@ -112,7 +112,7 @@ def test_usage_errors_are_one_line_from_the_console_script(env: dict[str, str]) 
     # The console script's main() turns click's usage errors into one line (CliRunner bypasses main).
     for args in (["run", str(RESUME), "--job", str(JOB), "--format", "pdf"], ["run"], ["nosuch"]):
         done = subprocess.run(
-            [sys.executable, "-m", "cli", *args], capture_output=True, text=True, env={**os.environ, **env}, timeout=120
+            [sys.executable, "-m", "tailor.cli", *args], capture_output=True, text=True, env={**os.environ, **env}, timeout=120
         )
         line = assert_one_line_error(done.returncode, done.stderr)
         if "--format" in args:

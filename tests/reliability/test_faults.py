@@ -35,8 +35,8 @@ RESUMES = sorted((SAMPLES / "resumes").glob("*.md")) + sorted((SAMPLES / "resume
 
 def _tailor_session(env: dict[str, str], resumes: list[Path], out: Path, fault: object) -> tuple[list[float], list[str], bool]:
     """Tailor ``resumes`` in one Session, calling ``fault()`` after the first; (scores, warnings, cache still shared)."""
-    from config import load_settings
-    from pipeline.tailoring.service import RunRequest, Session
+    from tailor.config import load_settings
+    from tailor.pipeline.app.session import RunRequest, Session
 
     settings = load_settings().settings
     warnings: list[str] = []
@@ -58,8 +58,8 @@ def _tailor_session(env: dict[str, str], resumes: list[Path], out: Path, fault: 
 
 def _reference_scores(env: dict[str, str], resumes: list[Path], out: Path) -> list[float]:
     """The same resumes with no cache at all: what a faulty cache must still give."""
-    from config import load_settings
-    from pipeline.tailoring.service import RunRequest, Session
+    from tailor.config import load_settings
+    from tailor.pipeline.app.session import RunRequest, Session
 
     settings = load_settings().settings
 
@@ -216,7 +216,7 @@ signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the limit fails wi
 limit = int(sys.argv[1])
 resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
 sys.argv = ["tailor", *sys.argv[2:]]
-from cli.app import main
+from tailor.cli.app import main
 main()
 """
 

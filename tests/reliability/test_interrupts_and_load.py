@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from pipeline.tailoring.batch import MANIFEST_NAME
+from tailor.pipeline.batch import MANIFEST_NAME
 from tests.reliability.conftest import (
     BAD,
     JOB,
@@ -85,7 +85,7 @@ def test_a_signal_mid_batch_stops_cleanly(env: dict[str, str], tmp_path: Path, s
 
 
 def test_stale_part_files_of_running_writers_are_kept(tmp_path: Path) -> None:
-    from pipeline.tailoring._io import remove_stale_parts, write_atomically
+    from tailor.pipeline.writers._atomic import remove_stale_parts, write_atomically
 
     live = tmp_path / f".a.md.{os.getppid()}.abc.part"  # a running process (pytest's parent) is writing it
     dead = tmp_path / f".b.md.{2**22 + 54321}.abc.part"
@@ -98,7 +98,7 @@ def test_stale_part_files_of_running_writers_are_kept(tmp_path: Path) -> None:
 
 
 def test_a_part_file_of_a_killed_writer_not_yet_reaped_is_removed(tmp_path: Path) -> None:
-    from pipeline.tailoring._io import remove_stale_parts
+    from tailor.pipeline.writers._atomic import remove_stale_parts
 
     killed = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
     alive = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])

@@ -27,7 +27,7 @@ _SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[Heal
 
 
 def _run(args: list[str]) -> tuple[int, str, str]:
-    from cli.app import app
+    from tailor.cli.app import app
 
     result = CliRunner().invoke(app, args)
     exception = result.exception

@@ -8,8 +8,16 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.tailoring import (
-    JobProfile, Resume, ResumeProfile, SourceDocument, Taxonomy, analyse_job, load_taxonomy, parse_job, parse_resume,
+from tailor.pipeline.readers import SourceDocument
+from tailor.pipeline.tailoring import (
+    JobProfile,
+    Resume,
+    ResumeProfile,
+    Taxonomy,
+    analyse_job,
+    load_taxonomy,
+    parse_job,
+    parse_resume,
     profile_resume,
 )
 

@@ -2,8 +2,15 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.errors import InputError
-from pipeline.tailoring import JobProfile, Taxonomy, analyse_job, parse_job, parse_resume, validate_inputs
+from tailor.pipeline.errors import InputError
+from tailor.pipeline.tailoring import (
+    JobProfile,
+    Taxonomy,
+    analyse_job,
+    parse_job,
+    parse_resume,
+    validate_inputs,
+)
 
 from .conftest import document
 

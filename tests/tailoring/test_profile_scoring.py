@@ -4,9 +4,18 @@ from datetime import date
 
 import pytest
 
-from pipeline.tailoring import (
-    JobProfile, Resume, ResumeProfile, Taxonomy, WEIGHTS, analyse_job, parse_job, parse_resume, profile_resume,
-    score_ats, set_targets,
+from tailor.pipeline.tailoring import (
+    WEIGHTS,
+    JobProfile,
+    Resume,
+    ResumeProfile,
+    Taxonomy,
+    analyse_job,
+    parse_job,
+    parse_resume,
+    profile_resume,
+    score_ats,
+    set_targets,
 )
 
 from .conftest import document

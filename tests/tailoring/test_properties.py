@@ -6,12 +6,22 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pipeline.errors import InputError
-from pipeline.tailoring import (
-    RewriteOptions, Taxonomy, analyse_job, check_no_invention, load_taxonomy, parse_job, parse_resume,
-    profile_resume, render, rewrite, score_ats, set_targets,
+from tailor.pipeline.errors import InputError
+from tailor.pipeline.tailoring import (
+    RewriteOptions,
+    Taxonomy,
+    analyse_job,
+    check_no_invention,
+    load_taxonomy,
+    parse_job,
+    parse_resume,
+    profile_resume,
+    render,
+    rewrite,
+    score_ats,
+    set_targets,
 )
-from pipeline.tailoring._text import resume_text
+from tailor.pipeline.tailoring._text import resume_text
 
 from .conftest import BACKEND_JOB, document
 

@@ -4,10 +4,24 @@ import json
 
 import pytest
 
-from pipeline.errors import GuardError
-from pipeline.tailoring import (
-    JobProfile, Resume, ResumeProfile, RewriteOptions, Role, Tailoring, Taxonomy, analyse_job, check_no_invention,
-    parse_job, parse_resume, profile_resume, render, rewrite, score_ats, set_targets,
+from tailor.pipeline.errors import GuardError
+from tailor.pipeline.tailoring import (
+    JobProfile,
+    Resume,
+    ResumeProfile,
+    RewriteOptions,
+    Role,
+    Tailoring,
+    Taxonomy,
+    analyse_job,
+    check_no_invention,
+    parse_job,
+    parse_resume,
+    profile_resume,
+    render,
+    rewrite,
+    score_ats,
+    set_targets,
 )
 
 from .conftest import TIDY_RESUME, document

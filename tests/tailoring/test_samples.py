@@ -6,9 +6,18 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.tailoring import (
-    RewriteOptions, Taxonomy, analyse_job, check_no_invention, parse_job, parse_resume, profile_resume, render,
-    rewrite, score_ats, set_targets,
+from tailor.pipeline.tailoring import (
+    RewriteOptions,
+    Taxonomy,
+    analyse_job,
+    check_no_invention,
+    parse_job,
+    parse_resume,
+    profile_resume,
+    render,
+    rewrite,
+    score_ats,
+    set_targets,
 )
 
 from .conftest import MESSY_RESUMES, SAMPLE_JOBS, SAMPLE_RESUMES
@@ -17,7 +26,7 @@ pytestmark = pytest.mark.skipif(not SAMPLE_JOBS, reason="sample_data/jobs not pr
 
 
 def _run(resume_path: Path, job_path: Path, taxonomy: Taxonomy, options: RewriteOptions) -> tuple[float, float, str]:
-    from pipeline.tailoring.readers import read_job, read_resume
+    from tailor.pipeline.readers._files import read_job, read_resume
 
     source = parse_resume(read_resume(resume_path))
     job = analyse_job(parse_job(read_job(job_path)), taxonomy)

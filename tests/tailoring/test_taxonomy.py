@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.errors import ConfigError
-from pipeline.tailoring import Taxonomy, load_taxonomy
+from tailor.pipeline.errors import ConfigError
+from tailor.pipeline.tailoring import Taxonomy, load_taxonomy
 
 
 def found(taxonomy: Taxonomy, text: str) -> list[str]:

@@ -1,0 +1,98 @@
+"""`tailor analytics`: what the history says about improvement, targets and speed."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from rich.table import Table
+from rich.text import Text
+
+from tailor.cli.settings import settings_from_flags
+
+if TYPE_CHECKING:
+    from tailor.pipeline.history import Analytics, Figures
+
+SPARKS = "▁▂▃▄▅▆▇█"
+
+
+def analytics_command(*, since: str | None, by: str | None, config: Path | None, as_json: bool) -> int:
+    from tailor.pipeline.history import History, parse_since
+
+    period = parse_since(since) if since else None
+    settings = settings_from_flags(config)
+    with History(settings.history_path) as history:
+        prices = {model: (p.input, p.output) for model, p in settings.openai.prices.items()}
+        analytics = history.analytics(period, by, prices=prices)  # type: ignore[arg-type]
+    if as_json:
+        sys.stdout.write(json.dumps(analytics.to_dict()) + "\n")
+        return 0
+    from tailor.cli.render.outcome import console
+
+    out = console()
+    if analytics.overall.runs == 0:
+        out.print(f"No runs recorded{' in the last ' + since if since else ''} (history: {settings.history_path}).")
+        return 0
+    out.print(_figures_table(analytics))
+    out.print(_trend(analytics))
+    return 0
+
+
+def _row(figures: Figures) -> list[str]:
+    def pct(value: float | None) -> str:
+        return "-" if value is None else f"{value:.0%}"
+
+    def num(value: float | None, unit: str = "") -> str:
+        return "-" if value is None else f"{value:+.1f}{unit}" if unit == "pts" else f"{value:.1f}{unit}"
+
+    return [
+        str(figures.runs),
+        num(figures.avg_improvement, "pts"),
+        pct(figures.target_met_rate),
+        num(figures.avg_duration_ms, " ms"),
+        num(figures.p95_duration_ms, " ms"),
+        pct(figures.cache_hit_rate),
+        f"{figures.tokens_in + figures.tokens_out:,}" if figures.tokens_in or figures.tokens_out else "-",
+        "-" if figures.cost_usd is None else f"${figures.cost_usd:,.4f}",
+    ]
+
+
+def _figures_table(analytics: Analytics) -> Table:
+    period = f"since {analytics.since:%Y-%m-%d %H:%M} UTC" if analytics.since else "all history"
+    table = Table(title=f"Runs ({period})", title_justify="left")
+    table.add_column(analytics.by or "", style="bold")
+    for column in ("runs", "avg improvement", "target met", "avg duration", "p95 duration", "cache hit rate",
+                   "tokens", "est. cost"):
+        table.add_column(column, justify="right")
+    table.add_row("all", *_row(analytics.overall), end_section=bool(analytics.groups))
+    for group in analytics.groups:
+        table.add_row(group.key[:16], *_row(group.figures))
+    return table
+
+
+def sparkline(values: list[float | None]) -> str:
+    """One character per value, scaled between the smallest and largest; gaps as spaces."""
+    present = [v for v in values if v is not None]
+    if not present:
+        return ""
+    low, high = min(present), max(present)
+    span = high - low or 1.0
+    return "".join(" " if v is None else SPARKS[round((v - low) / span * (len(SPARKS) - 1))] for v in values)
+
+
+def _trend(analytics: Analytics) -> Text:
+    improvements = [b.avg_improvement for b in analytics.trend]
+    durations = [b.avg_duration_ms for b in analytics.trend]
+    start = analytics.trend[0].start if analytics.trend else None
+    end = analytics.trend[-1].end if analytics.trend else None
+    span = f"{start:%m-%d %H:%M} → {end:%m-%d %H:%M}" if start and end else ""
+    return Text.assemble(
+        ("Trend ", "bold"),
+        (span, "dim"),
+        "\n  improvement  ",
+        (sparkline(improvements), "green"),
+        "\n  duration     ",
+        (sparkline(durations), "cyan"),
+    )

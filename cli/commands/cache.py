@@ -1,0 +1,148 @@
+"""`tailor cache stats|clear|invalidate|warm`."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from rich.table import Table
+
+from tailor.cli.settings import settings_from_flags
+
+if TYPE_CHECKING:
+    from tailor.pipeline.cache import CacheStats
+
+
+def _print_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data) + "\n")
+
+
+def stats_command(*, config: Path | None, as_json: bool) -> int:
+    from tailor.pipeline.app.session import open_cache
+
+    settings = settings_from_flags(config)
+    with open_cache(settings) as cache:
+        stats = cache.stats()
+    if as_json:
+        _print_json(stats.to_dict())
+        return 0
+    from tailor.cli.render.outcome import console
+
+    console().print(_stats_table(stats))
+    return 0
+
+
+def _stats_table(stats: CacheStats) -> Table:
+    table = Table(title=f"Cache statistics ({stats.directory or 'memory only'})", title_justify="left")
+    for column in ("tier", "step", "hits", "misses", "hit rate", "entries", "raw", "stored"):
+        table.add_column(column, justify="left" if column in ("tier", "step") else "right")
+    for tier in (stats.l1, stats.l2):
+        if not tier.enabled:
+            table.add_row(tier.name, "[dim](off)", "", "", "", "", "", "")
+            continue
+        for name, counts in sorted(tier.namespaces.items()):
+            table.add_row(tier.name, name, *_figures(counts))
+        table.add_row(f"[bold]{tier.name}", "[bold]all", *_figures(tier.total), end_section=True)
+    return table
+
+
+def _figures(counts: Any) -> list[str]:
+    return [
+        str(counts.hits),
+        str(counts.misses),
+        f"{counts.hit_rate:.0%}",
+        str(counts.entries),
+        _size(counts.bytes_raw),
+        _size(counts.bytes_stored),
+    ]
+
+
+def _size(n: int) -> str:
+    for unit in ("B", "KB", "MB"):
+        if n < 1024 or unit == "MB":
+            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
+        n /= 1024  # type: ignore[assignment]
+    return str(n)
+
+
+def clear_command(*, step: str | None, all_: bool, config: Path | None, as_json: bool) -> int:
+    from tailor.pipeline.app.session import open_cache
+
+    settings = settings_from_flags(config)
+    folder = settings.cache_dir
+    if all_:
+        # Everything goes: entries, the tag index and the statistics. Resumes are personal data.
+        dropped = 0
+        if settings.cache.redis_url:  # a shared L2 holds them too
+            with open_cache(settings) as cache:
+                dropped = cache.clear()
+                cache.reset_stats()
+        existed = folder.exists()
+        shutil.rmtree(folder, ignore_errors=True)
+        message = f"removed the whole cache folder {folder}" if existed else f"no cache folder at {folder}"
+        if settings.cache.redis_url:
+            message += f" and {dropped} entries and the statistics from Redis"
+        _report(as_json, {"cleared": "all", "folder": str(folder), "dropped": dropped}, message)
+        return 0
+    with open_cache(settings) as cache:
+        dropped = cache.clear(step)
+    what = f"step {step}" if step else "every step"
+    _report(as_json, {"cleared": step or "entries", "dropped": dropped}, f"dropped {dropped} entries of {what}")
+    return 0
+
+
+def invalidate_command(
+    *, resume: Path | None, job: Path | None, step: str | None, config: Path | None, as_json: bool
+) -> int:
+    from tailor.pipeline.app.session import open_cache
+    from tailor.pipeline.cache import tag_for
+    from tailor.pipeline.errors import InputError
+    from tailor.pipeline.readers.inputs import InputFile
+
+    if not (resume or job or step):
+        raise InputError("tailor cache invalidate: give --resume FILE, --job FILE or --step NAME")
+    settings = settings_from_flags(config)
+    limit = settings.limits.max_input_bytes
+    tags = []
+    if resume is not None:
+        tags.append(tag_for("resume_file", InputFile.open(resume, "resume", max_bytes=limit)))
+    if job is not None:
+        tags.append(tag_for("job_file", InputFile.open(job, "job", max_bytes=limit)))
+    if step is not None:
+        tags.append(f"step:{step}")
+    with open_cache(settings) as cache:
+        dropped = {tag: cache.invalidate(tag) for tag in tags}
+    total = sum(dropped.values())
+    _report(as_json, {"invalidated": dropped, "dropped": total}, f"dropped {total} entries derived from it")
+    return 0
+
+
+def warm_command(*, jobs: Path, config: Path | None, as_json: bool) -> int:
+    import anyio
+
+    from tailor.pipeline.app.warm import warm_jobs
+
+    settings = settings_from_flags(config)
+    results = anyio.run(warm_jobs, settings, jobs)
+    failed = [r for r in results if r.error]
+    if as_json:
+        _print_json({"jobs": [r.to_dict() for r in results], "warmed": len(results) - len(failed), "failed": len(failed)})
+    else:
+        from tailor.cli.render.outcome import console
+
+        out = console()
+        for r in results:
+            status = f"[red]failed:[/] {r.error}" if r.error else f"[green]{r.cache}[/]"
+            out.print(f"{r.path}: {status}")
+        out.print(f"warmed {len(results) - len(failed)} job analyses, {len(failed)} failed")
+    return 1 if failed else 0
+
+
+def _report(as_json: bool, data: dict[str, Any], message: str) -> None:
+    if as_json:
+        _print_json(data)
+    else:
+        print(message)

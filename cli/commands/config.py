@@ -1,0 +1,34 @@
+"""`tailor config show`: every setting, its value and where it came from."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from rich.table import Table
+
+
+def show_command(*, config: Path | None, as_json: bool) -> int:
+    from tailor.config import load_settings
+
+    loaded = load_settings(config)
+    items = loaded.items()
+    if as_json:
+        data = {key: {"value": _plain(value), "source": source} for key, value, source in items}
+        sys.stdout.write(json.dumps(data) + "\n")
+        return 0
+    from tailor.cli.render.outcome import console
+
+    table = Table(title="Settings (defaults < file < TAILOR_* environment < flags)", title_justify="left")
+    table.add_column("key", style="bold")
+    table.add_column("value")
+    table.add_column("source", style="dim")
+    for key, value, source in items:
+        table.add_row(key, str(value), source)
+    console().print(table)
+    return 0
+
+
+def _plain(value: object) -> object:
+    return str(value) if isinstance(value, Path) else value

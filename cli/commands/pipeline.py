@@ -1,0 +1,52 @@
+"""`tailor pipeline show`: the graph, level by level, as a tree or Mermaid."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+from rich.tree import Tree
+
+
+def show_command(*, mermaid: bool, as_json: bool) -> int:
+    from tailor.pipeline.providers.local import local_graph
+
+    graph = local_graph()
+    if as_json:
+        steps = [
+            {
+                "name": name,
+                "needs": list(graph.needs(name)),
+                "cache": graph.steps[name].cache,
+                "version": graph.steps[name].version,
+                "background": graph.steps[name].background,
+                "required": graph.steps[name].required,
+            }
+            for name in graph.order
+        ]
+        sys.stdout.write(json.dumps({"inputs": list(graph.inputs), "steps": steps}) + "\n")
+        return 0
+    if mermaid:
+        lines = ["flowchart TD"]
+        lines += [f"    {name}[/{name}/]" for name in graph.inputs]
+        for name in graph.order:
+            shape = f"{name}(({name}))" if graph.steps[name].background else f"{name}[{name}]"
+            lines.append(f"    {shape}")
+            lines += [f"    {need} --> {name}" for need in graph.needs(name)]
+        sys.stdout.write("\n".join(lines) + "\n")
+        return 0
+    from tailor.cli.render.outcome import console
+
+    tree = Tree(f"[bold]tailoring pipeline[/] ({len(graph.order)} steps, inputs: {', '.join(graph.inputs)})")
+    for level, names in enumerate(graph.levels):
+        branch = tree.add(f"[bold]level {level}[/]")
+        for name in names:
+            step = graph.steps[name]
+            flags = [f"cache v{step.version}" if step.cache else "no cache"]
+            if step.background:
+                flags.append("background")
+            if not step.required:
+                flags.append("optional")
+            branch.add(f"[magenta]{name}[/] [dim]({', '.join(flags)})[/] ← {', '.join(graph.needs(name))}")
+    console().print(tree)
+    return 0

@@ -1,0 +1,162 @@
+"""Rich rendering of a run: scores, skills, changes, and where the time went."""
+
+from __future__ import annotations
+
+import sys
+from typing import TYPE_CHECKING
+
+from rich.console import Console, Group
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+if TYPE_CHECKING:
+    from tailor.pipeline.app.session import RunOutcome
+    from tailor.pipeline.engine import RunReport
+
+CACHE_STYLE = {"miss": "yellow", "l1": "green", "l2": "green", "stale": "cyan", "off": "dim"}
+STATUS_STYLE = {"ok": "green", "failed": "bold red", "skipped": "yellow", "cancelled": "magenta"}
+
+
+def console() -> Console:
+    return Console(highlight=False)
+
+
+def error_console() -> Console:
+    return Console(file=sys.stderr, highlight=False)
+
+
+def ms(value: float) -> str:
+    """Milliseconds with sensible precision: 0.042 ms, 3.61 ms, 150 ms, 2.31 s."""
+    if value >= 1000:
+        return f"{value / 1000:.2f} s"
+    if value >= 100:
+        return f"{value:.0f} ms"
+    if value >= 1:
+        return f"{value:.2f} ms"
+    return f"{value:.3f} ms"
+
+
+def render_outcome(out: Console, outcome: RunOutcome, *, explain: bool = False, extra_warnings: list[str] = ()) -> None:  # type: ignore[assignment]
+    before, after, targets = outcome.ats_before, outcome.ats_after, outcome.targets
+    delta = after.total - before.total
+    met = after.total >= targets.target_score
+    headline = Text.assemble(
+        ("ATS score ", "bold"),
+        (f"{before.total:.1f}", "bold yellow"),
+        " → ",
+        (f"{after.total:.1f}", "bold green" if delta > 0 else "bold"),
+        (f"  ({delta:+.1f})", "green" if delta > 0 else "dim"),
+        f"   target {targets.target_score:g} ",
+        ("met" if met else "not met", "green" if met else "yellow"),
+    )
+    out.print(Panel(headline, title=f"{outcome.request.resume.name} → {outcome.request.job.name}", expand=False))
+    out.print(_breakdown(outcome))
+    out.print(_skills(outcome))
+    out.print(_changes(outcome))
+    report = outcome.full_report
+    out.print(timing_table(report, simulated=outcome.simulated))
+    out.print(run_summary(report))
+    if explain:
+        out.print(what_if_table(report))
+    for warning in [*outcome.warnings, *extra_warnings]:
+        out.print(f"[yellow]warning:[/] {warning}")
+    out.print(f"[bold]Wrote[/] {outcome.output}")
+
+
+def _breakdown(outcome: RunOutcome) -> Table:
+    table = Table(title="Score breakdown", title_justify="left", expand=False)
+    table.add_column("component")
+    table.add_column("before", justify="right")
+    table.add_column("after", justify="right")
+    table.add_column("why", overflow="fold", max_width=70)
+    before, after = outcome.ats_before, outcome.ats_after
+    for name, value in after.breakdown.items():
+        old = before.breakdown.get(name, 0.0)
+        style = "green" if value > old + 1e-9 else ""
+        table.add_row(name.replace("_", " "), f"{old:.1f}", Text(f"{value:.1f}", style=style), after.explanations.get(name, ""))
+    table.add_row("[bold]total[/]", f"[bold]{before.total:.1f}", f"[bold]{after.total:.1f}", "")
+    return table
+
+
+def _skills(outcome: RunOutcome) -> Group:
+    t = outcome.tailoring
+
+    def line(label: str, items: tuple[str, ...] | list[str], style: str, note: str = "") -> Text:
+        body = ", ".join(items) if items else "none"
+        return Text.assemble((f"{label} ({len(items)}): ", f"bold {style}"), body, (note, "dim"))
+
+    return Group(
+        Text("Skills", style="bold underline"),
+        line("matched", t.matched, "green"),
+        line("surfaced", t.surfaced, "cyan", "  (evidenced in your resume, now listed)"),
+        line("missing", t.missing, "yellow", "  (gaps: reported, never added)"),
+        Text(""),
+    )
+
+
+def _changes(outcome: RunOutcome) -> Table:
+    table = Table(title=f"Changes ({len(outcome.tailoring.changes)})", title_justify="left")
+    table.add_column("section", style="bold")
+    table.add_column("kind")
+    table.add_column("reason", overflow="fold")
+    for change in outcome.tailoring.changes:
+        table.add_row(change.section, change.kind, change.reason)
+    if not outcome.tailoring.changes:
+        table.add_row("-", "-", "nothing to change: the resume already fits this job as well as it honestly can")
+    return table
+
+
+def timing_table(report: RunReport, *, simulated: bool = False) -> Table:
+    critical = set(report.critical_path)
+    title = "Steps" + (" (simulated latencies)" if simulated else "")
+    table = Table(title=title, title_justify="left")
+    table.add_column("step")
+    table.add_column("start", justify="right")
+    table.add_column("duration", justify="right")
+    table.add_column("cache")
+    table.add_column("status")
+    table.add_column("", no_wrap=True)
+    for s in sorted(report.steps, key=lambda s: (s.background, s.start_ms)):
+        mark = "★ critical" if s.name in critical else ("background" if s.background else "")
+        table.add_row(
+            Text(s.name, style="bold magenta" if s.name in critical else ""),
+            ms(s.start_ms),
+            ms(s.duration_ms),
+            Text(s.cache, style=CACHE_STYLE.get(s.cache, "")),
+            Text(s.status + (f": {s.error}" if s.error else ""), style=STATUS_STYLE.get(s.status, "")),
+            Text(mark, style="magenta" if s.name in critical else "dim"),
+        )
+    return table
+
+
+def run_summary(report: RunReport) -> Text:
+    return Text.assemble(
+        ("wall ", "bold"),
+        ms(report.wall_ms),
+        ("  sequential ", "bold"),
+        ms(report.sequential_ms),
+        ("  speedup ", "bold"),
+        f"{report.speedup:.2f}×",
+        ("  efficiency ", "bold"),
+        f"{report.efficiency:.0%}",
+        ("  bound ", "bold"),
+        f"{report.bound:.2f}",
+        "\n",
+        ("critical path ", "bold"),
+        (" → ".join(report.critical_path), "magenta"),
+        f"  ({ms(report.critical_path_ms)})",
+    )
+
+
+def what_if_table(report: RunReport) -> Table:
+    from tailor.pipeline.engine.whatif import what_if
+
+    table = Table(title="What if a critical step took half as long?", title_justify="left")
+    table.add_column("step")
+    table.add_column("now", justify="right")
+    table.add_column("critical path after", justify="right")
+    table.add_column("saved", justify="right")
+    for w in what_if(report):
+        table.add_row(w.step, ms(w.duration_ms), ms(w.critical_path_ms), Text(ms(w.saved_ms), style="green" if w.saved_ms > 0 else "dim"))
+    return table

@@ -1,0 +1,81 @@
+"""Read resumes and job descriptions from disk into ``SourceDocument``s.
+
+The format comes from the file's suffix and is checked against its content;
+every failure is an ``InputError`` whose one-line message starts with the path.
+Heavy parsers (pypdf, python-docx, PyYAML, ftfy) are imported only when a file
+needs them, so reading a Markdown resume stays cheap.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from tailor.pipeline.readers._bytes import display, input_error, read_bytes
+from tailor.pipeline.readers._text import clean_text, decode_text
+from tailor.pipeline.readers.documents import SourceDocument, SourceFormat
+
+__all__ = ["JOB_SUFFIXES", "RESUME_SUFFIXES", "read_job", "read_resume"]
+
+DEFAULT_MAX_BYTES = 10_000_000
+
+_TEXT_FORMATS: dict[str, SourceFormat] = {".md": "markdown", ".markdown": "markdown", ".txt": "text", ".text": "text"}
+_RESUME_FORMATS: dict[str, SourceFormat] = {
+    **_TEXT_FORMATS,
+    ".json": "json",
+    ".yaml": "yaml",
+    ".yml": "yaml",
+    ".pdf": "pdf",
+    ".docx": "docx",
+}
+
+RESUME_SUFFIXES: frozenset[str] = frozenset(_RESUME_FORMATS)
+JOB_SUFFIXES: frozenset[str] = frozenset(_TEXT_FORMATS)
+
+
+def read_resume(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> SourceDocument:
+    """Read a resume (Markdown, text, JSON Resume as JSON or YAML, PDF, DOCX) as normalised text."""
+    return _read(path, _RESUME_FORMATS, "resume", max_bytes)
+
+
+def read_job(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> SourceDocument:
+    """Read a job description (text or Markdown) as normalised text."""
+    return _read(path, _TEXT_FORMATS, "job description", max_bytes)
+
+
+def _read(path: str | Path, formats: dict[str, SourceFormat], what: str, max_bytes: int) -> SourceDocument:
+    where = display(path)
+    suffix = Path(path).suffix.lower()
+    source_format = formats.get(suffix)
+    if source_format is None:
+        expected = ", ".join(sorted(formats))
+        found = f"'{suffix}'" if suffix else "a file with no extension"
+        raise input_error(where, f"unsupported {what} type {found} (expected one of {expected})")
+    raw = read_bytes(path, where, max_bytes)
+    if not raw.strip():
+        raise input_error(where, "file is empty or whitespace only")
+    return SourceDocument(
+        path=str(path),
+        format=source_format,
+        text=_to_text(raw, source_format, where),
+        sha256=hashlib.sha256(raw).hexdigest(),
+    )
+
+
+def _to_text(raw: bytes, source_format: SourceFormat, where: str) -> str:
+    if source_format in ("markdown", "text"):
+        return clean_text(raw, where)
+    if source_format == "pdf":
+        from tailor.pipeline.readers._pdf import pdf_to_text
+
+        return pdf_to_text(raw, where)
+    if source_format == "docx":
+        from tailor.pipeline.readers._docx import docx_to_markdown
+
+        return docx_to_markdown(raw, where)
+    from tailor.pipeline.readers import _jsonresume as jsonresume
+
+    text = decode_text(raw, where)
+    if source_format == "json":
+        return jsonresume.json_resume_to_markdown(jsonresume.load_json(text, where), where, "JSON")
+    return jsonresume.json_resume_to_markdown(jsonresume.load_yaml(text, where), where, "YAML")

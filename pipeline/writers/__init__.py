@@ -1,0 +1,22 @@
+"""Writers: text -> files, so that a crash or a full disk never leaves half a file.
+
+``write_if_changed`` writes atomically (temporary file, rename) and only touches an
+output that already holds the text; ``remove_stale_parts`` clears what killed
+writers left; ``output_path`` names a tailored resume beside its source.
+"""
+
+from __future__ import annotations
+
+from tailor.pipeline.writers._atomic import (
+    remove_stale_parts,
+    write_atomically,
+    write_if_changed,
+)
+from tailor.pipeline.writers.naming import (
+    EXTENSIONS,
+    is_tailored_output,
+    output_extension,
+    output_path,
+)
+
+__all__ = ["EXTENSIONS", "is_tailored_output", "output_extension", "output_path", "remove_stale_parts", "write_atomically", "write_if_changed"]
