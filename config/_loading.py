@@ -308,7 +308,8 @@ def _shown(value: Any) -> str:
 
 
 def _kind(value: Any) -> str:
-    return {list: "a list", str: "text"}.get(type(value), type(value).__name__)
+    names: dict[type, str] = {list: "a list", str: "text"}
+    return names.get(type(value), type(value).__name__)
 
 
 def _suggestion(loc: Key) -> str:

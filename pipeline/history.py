@@ -14,7 +14,6 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
-import math
 import os
 import re
 import sqlite3
@@ -28,6 +27,7 @@ from typing import Any, Literal, TypeVar
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
 
+from tailor.pipeline.engine.stats import nearest_rank
 from tailor.pipeline.errors import ConfigError, StepError
 
 __all__ = [
@@ -234,17 +234,12 @@ def _figures(rows: Sequence[_Row], prices: Prices | None = None) -> Figures:
         avg_improvement=sum(row.improvement for row in rows) / n,
         target_met_rate=sum(row.target_met for row in rows) / n,
         avg_duration_ms=sum(row.duration_ms for row in rows) / n,
-        p95_duration_ms=_nearest_rank(sorted(row.duration_ms for row in rows), 0.95),
+        p95_duration_ms=nearest_rank(sorted(row.duration_ms for row in rows), 0.95),
         cache_hit_rate=sum(row.cache_hits for row in rows) / lookups if lookups else None,
         tokens_in=sum(row.tokens_in for row in rows),
         tokens_out=sum(row.tokens_out for row in rows),
         cost_usd=_cost(rows, prices or {}),
     )
-
-
-def _nearest_rank(ordered: Sequence[float], fraction: float) -> float:
-    # Nearest-rank percentile: always a duration that was actually observed.
-    return ordered[max(1, math.ceil(fraction * len(ordered))) - 1]
 
 
 def _trend(rows: Sequence[_Row], start_us: int, end_us: int, buckets: int) -> tuple[TrendBucket, ...]:

@@ -9,7 +9,7 @@ from rich.tree import Tree
 
 
 def show_command(*, mermaid: bool, as_json: bool) -> int:
-    from tailor.pipeline.providers.local import local_graph
+    from tailor.pipeline.app.graphs import local_graph
 
     graph = local_graph()
     if as_json:

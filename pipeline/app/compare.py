@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 import anyio
 
 from tailor.pipeline.engine import Event, Graph, RunReport, StepReport
+from tailor.pipeline.engine.report import STATUS_OF_EVENT, CacheStatus
 from tailor.pipeline.engine.whatif import WhatIf, what_if
 from tailor.pipeline.writers import output_path
 
@@ -33,7 +34,6 @@ FIGURES: tuple[str, ...] = ("wall_ms", "sequential_ms", "critical_path_ms", "sav
 HELPFUL_SPEEDUP = 1.1
 # How long to wait for a run's background steps before timing the next run (untimed).
 BACKGROUND_WAIT_S = 5.0
-_TERMINAL = {"finished": "ok", "cached": "ok", "failed": "failed", "skipped": "skipped", "cancelled": "cancelled"}
 
 RunOnce = Callable[[str], Awaitable[RunReport]]
 OnRun = Callable[[int, int, str], None]
@@ -323,7 +323,7 @@ async def run_with_background(session: Session, request: RunRequest) -> tuple[Ru
     all_ended = anyio.Event()
 
     def on_event(event: Event) -> None:
-        if event.step in background and event.kind in _TERMINAL:
+        if event.step in background and event.kind in STATUS_OF_EVENT:
             ended[event.step] = event
             if len(ended) == len(background):
                 all_ended.set()
@@ -347,8 +347,8 @@ def _background_report(graph: Graph, event: Event) -> StepReport:
         start_ms=max(0.0, event.at_ms - duration),
         end_ms=event.at_ms,
         attempts=1,
-        cache=event.cache or "off",
-        status=_TERMINAL[event.kind],  # type: ignore[arg-type]
+        cache=event.cache or CacheStatus.OFF,
+        status=STATUS_OF_EVENT[event.kind],
         background=True,
         error=event.error,
     )

@@ -14,8 +14,9 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from tailor.pipeline.app.stages import OutputTarget, Validation
+from tailor.pipeline.app.stages import OutputTarget
 from tailor.pipeline.engine import Engine, Event, Graph, RunReport, RunResult
+from tailor.pipeline.engine.report import HITS, STATUS_OF_EVENT, CacheStatus
 from tailor.pipeline.errors import StepError, TailorError
 from tailor.pipeline.readers.inputs import InputFile
 from tailor.pipeline.writers import output_path
@@ -29,6 +30,7 @@ if TYPE_CHECKING:
         RewriteOptions,
         Tailoring,
         Targets,
+        Validation,
     )
 
 
@@ -120,10 +122,10 @@ class _HistorySink:
         targets: Targets = values["targets"]
         tailoring: Tailoring = values["tailoring"]
         steps = [
-            StepRecord(name=e.step, duration_ms=e.duration_ms or 0.0, cache=e.cache or "off", status=_status_of(e))
+            StepRecord(name=e.step, duration_ms=e.duration_ms or 0.0, cache=e.cache or CacheStatus.OFF, status=STATUS_OF_EVENT.get(e.kind, "ok"))
             for e in self._log.steps.values()
         ]
-        lookups = [s for s in steps if s.cache != "off"]
+        lookups = [s for s in steps if s.cache != CacheStatus.OFF]
         tokens_in, tokens_out = _token_totals(self._log.steps.values())
         settings = self._session.settings
         self._history.record(
@@ -139,7 +141,7 @@ class _HistorySink:
                 target_met=after.total >= targets.target_score,
                 duration_ms=(time.perf_counter() - self._t0) * 1000.0,
                 steps=tuple(steps),
-                cache_hits=sum(1 for s in lookups if s.cache in ("l1", "l2", "stale")),
+                cache_hits=sum(1 for s in lookups if s.cache in HITS),
                 cache_lookups=len(lookups),
                 warnings=tuple(values["warnings"]) + _fallback_notes(self._log.steps.values()),
                 skills_surfaced=tuple(tailoring.surfaced),
@@ -174,10 +176,6 @@ def _fallback_notes(events: Any) -> tuple[str, ...]:
     return tuple(notes)
 
 
-def _status_of(event: Event) -> str:
-    return {"failed": "failed", "skipped": "skipped"}.get(event.kind, "ok")
-
-
 class Session:
     """What every run in this process shares. Use ``async with Session(settings) as s``."""
 
@@ -190,7 +188,7 @@ class Session:
         on_event: Callable[[Event], None] | None = None,
         warn: Callable[[str], None] | None = None,
     ) -> None:
-        from tailor.pipeline.providers import graph_for
+        from tailor.pipeline.app.graphs import graph_for
 
         self.settings = settings
         self.provider_name = settings.provider.name
@@ -244,7 +242,7 @@ class Session:
                     if report.error:
                         self._warn(f"background step {report.name} failed: {report.error}")
         finally:
-            from tailor.pipeline.providers import release
+            from tailor.pipeline.app.graphs import release
 
             await release(self.graph)
             if self.cache is not None:

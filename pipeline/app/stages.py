@@ -8,12 +8,13 @@ in the background.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any, Protocol
 
 from tailor.pipeline.engine import step
 from tailor.pipeline.readers.inputs import InputFile
+from tailor.pipeline.tailoring.models import Validation
 from tailor.pipeline.writers._atomic import write_if_changed
 
 # The domain modules are imported inside the steps that use them: a fully cached run
@@ -48,25 +49,6 @@ class OutputTarget:
 
     path: str
     format: str
-
-
-@dataclass(frozen=True)
-class Validation:
-    """The validate step's verdict: passing it gates the analysis steps.
-
-    The warnings are for the user, not an input of any analysis, so they take no
-    part in the content hash (``compare=False``): a job's profile is cached once,
-    whatever resume it was validated beside.
-    """
-
-    # (which input, problem): no path, since the documents validated may come from the cache,
-    # parsed from the same bytes at another path. Named per run by warnings_for().
-    problems: tuple[tuple[str, str], ...] = field(default=(), compare=False)
-
-    def warnings_for(self, resume_path: str, job_path: str) -> tuple[str, ...]:
-        """The warnings as shown: "<path>: <problem>" with this run's file for each."""
-        paths = {"resume": resume_path, "job": job_path}
-        return tuple(f"{paths[subject]}: {problem}" for subject, problem in self.problems)
 
 
 class HistorySink(Protocol):

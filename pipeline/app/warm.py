@@ -7,11 +7,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from tailor.pipeline.app.stages import Validation, job, job_profile
+from tailor.pipeline.app.stages import job, job_profile
 from tailor.pipeline.engine import Engine, Graph
+from tailor.pipeline.engine.report import CacheStatus
 from tailor.pipeline.errors import InputError, TailorError
 from tailor.pipeline.readers._files import JOB_SUFFIXES
 from tailor.pipeline.readers.inputs import InputFile
+from tailor.pipeline.tailoring.models import Validation
 
 if TYPE_CHECKING:
     from tailor.config import Settings
@@ -49,11 +51,11 @@ async def warm_job_files(settings: Settings, paths: Iterable[Path]) -> list[Warm
                     ref = InputFile.open(path, "job", max_bytes=settings.limits.max_input_bytes)
                     result = await engine.run(graph, {"job_file": ref, "validation": Validation()})
                 except TailorError as error:
-                    results.append(Warmed(str(path), "off", str(error)))
+                    results.append(Warmed(str(path), CacheStatus.OFF, str(error)))
                     continue
                 if not result.ok:
-                    error = result.errors.get("job") or result.errors.get("job_profile")
-                    results.append(Warmed(str(path), "off", str(error)))
+                    failure = result.errors.get("job") or result.errors.get("job_profile")
+                    results.append(Warmed(str(path), CacheStatus.OFF, str(failure)))
                     continue
                 results.append(Warmed(str(path), result.report.step("job_profile").cache))
     return results

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Literal, NamedTuple
+from typing import Any, NamedTuple
 
-Status = Literal["miss", "l1", "l2", "stale"]
+from tailor.pipeline.engine.report import CacheStatus
+
+# A cache read's status: the engine's CacheStatus (never OFF: a read that happened).
+Status = CacheStatus
 
 FOREVER = float("inf")
 
@@ -33,8 +36,8 @@ class Entry:
     stale_hit: Lookup = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        self.fresh_hit = _tuple_new(Lookup, (self.value, "l1"))
-        self.stale_hit = _tuple_new(Lookup, (self.value, "stale"))
+        self.fresh_hit = _tuple_new(Lookup, (self.value, CacheStatus.L1))
+        self.stale_hit = _tuple_new(Lookup, (self.value, CacheStatus.STALE))
 
 
 class Lookup(NamedTuple):

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from tailor.pipeline.cache.keys import ContentHasher
 from tailor.pipeline.cache.tiered import TieredCache
+from tailor.pipeline.engine.report import FRESH_HITS, CacheStatus
 
 if TYPE_CHECKING:
     from tailor.pipeline.engine.graph import Step
@@ -24,10 +25,10 @@ class Probe(NamedTuple):
 
     key: str | None
     value: Any
-    status: str
+    status: CacheStatus
 
 
-_OFF = Probe(None, None, "off")
+_OFF = Probe(None, None, CacheStatus.OFF)
 
 # Part of every key: bump it when what the memo stores changes shape, so old entries stop matching.
 _FORMAT = b"memo/2"
@@ -110,7 +111,7 @@ class StepMemo:
             return _OFF
         found = self.cache.lookup(key, namespace=step.name)
         if found is None:
-            return Probe(key, None, "miss")
+            return Probe(key, None, CacheStatus.MISS)
         return Probe(key, self._unwrap(found.value), found.status)
 
     def _unwrap(self, stored: Memoized) -> Any:
@@ -138,22 +139,22 @@ class StepMemo:
     ) -> tuple[Any, str]:
         """Finish what ``probe`` started: compute a miss (or an uncacheable step), refresh a stale hit."""
         if probe.key is None:
-            return await compute(), "miss"
-        if probe.status in ("l1", "l2"):
+            return await compute(), CacheStatus.MISS
+        if probe.status in FRESH_HITS:
             return probe.value, probe.status
         try:
             tags = self.tags_for(step, roots)  # only a store needs them: a hit never pays for them
         except TypeError as exc:
             self.cache.warn_once(f"unhashable:{step.name}", f"step {step.name} is not cached: {exc}")
-            return await compute(), "miss"
+            return await compute(), CacheStatus.MISS
         ttl = step.ttl if step.ttl is not None else self.default_ttl
         stored_ttl = (lambda stored: ttl(stored.value)) if callable(ttl) else ttl
         store = self._wrapping(compute)
-        if probe.status == "stale":
+        if probe.status is CacheStatus.STALE:
             self.cache.refresh(probe.key, store, namespace=step.name, ttl=stored_ttl, grace=self.grace, tags=tags)
-            return probe.value, "stale"
+            return probe.value, CacheStatus.STALE
         stored = await self.cache.fill(probe.key, store, namespace=step.name, ttl=stored_ttl, grace=self.grace, tags=tags)
-        return self._unwrap(stored), "miss"
+        return self._unwrap(stored), CacheStatus.MISS
 
     async def get_or_compute(
         self,

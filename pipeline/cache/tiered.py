@@ -27,10 +27,9 @@ from tailor.pipeline.cache._l1 import MemoryTier
 from tailor.pipeline.cache._stats import COUNTER_FIELDS, CacheStats, build_tier
 from tailor.pipeline.cache._tier import Tier
 from tailor.pipeline.engine.coalesce import SingleFlight
+from tailor.pipeline.engine.graph import TTL
+from tailor.pipeline.engine.report import CacheStatus
 from tailor.pipeline.errors import CacheError
-
-#: A lifetime in seconds, or a function of the value giving one (higher scores live longer).
-TTL = float | Callable[[Any], float] | None
 
 DEFAULT_NAMESPACE = "default"
 
@@ -130,7 +129,7 @@ class TieredCache:
         self._l1.set(k, entry)
         counts[_L2_HIT] += 1
         if now < entry.soft_expiry:
-            return tuple.__new__(Lookup, (entry.value, "l2"))  # NamedTuple's __new__ costs a Python call
+            return tuple.__new__(Lookup, (entry.value, CacheStatus.L2))  # NamedTuple's __new__ costs a Python call
         counts[_L2_STALE] += 1
         return entry.stale_hit
 
@@ -241,10 +240,10 @@ class TieredCache:
         """
         found = self.lookup(key, namespace=namespace)
         if found is not None:
-            if found.status == "stale":
+            if found.status is CacheStatus.STALE:
                 self.refresh(key, compute, namespace=namespace, ttl=ttl, grace=grace, tags=tags)
             return found
-        return Lookup(await self.fill(key, compute, namespace=namespace, ttl=ttl, grace=grace, tags=tags), "miss")
+        return Lookup(await self.fill(key, compute, namespace=namespace, ttl=ttl, grace=grace, tags=tags), CacheStatus.MISS)
 
     async def fill(
         self,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from tailor.pipeline.engine.batch import ItemResult, batch_map
 from tailor.pipeline.engine.graph import Graph, Step, step
-from tailor.pipeline.engine.report import Event, RunReport, StepReport, report_metrics
+from tailor.pipeline.engine.report import CacheStatus, Event, RunReport, StepReport, report_metrics
 from tailor.pipeline.engine.runner import (
     Engine,
     Mode,
@@ -20,6 +20,7 @@ from tailor.pipeline.engine.runner import (
 )
 
 __all__ = [
+    "CacheStatus",
     "Engine",
     "Event",
     "Graph",

@@ -25,7 +25,7 @@ import anyio
 class ItemResult(NamedTuple):
     """One item's outcome. A NamedTuple: a frozen dataclass costs ~1.3 µs per item to build."""
 
-    index: int
+    index: int  # type: ignore[assignment]  # shadows tuple.index: the field is the public name
     item: Any
     status: Literal["ok", "failed"]
     value: Any

@@ -14,7 +14,8 @@ from typing import Any, overload
 
 from tailor.pipeline.errors import GraphError, TransientError
 
-Ttl = float | Callable[[Any], float] | None
+# Seconds to keep a result, or a function of the result that gives them (higher scores live longer); None: the default.
+TTL = float | Callable[[Any], float] | None
 
 
 @dataclass(frozen=True)
@@ -38,7 +39,7 @@ class Step:
     required: bool = True
     background: bool = False
     blocking: bool = False
-    ttl: Ttl = None
+    ttl: TTL = None
     is_async: bool = field(init=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -85,7 +86,7 @@ def step(
     required: bool = ...,
     background: bool = ...,
     blocking: bool = ...,
-    ttl: Ttl = ...,
+    ttl: TTL = ...,
     name: str | None = ...,
 ) -> Callable[[Callable[..., Any]], Step]: ...
 def step(
@@ -101,7 +102,7 @@ def step(
     required: bool = True,
     background: bool = False,
     blocking: bool = False,
-    ttl: Ttl = None,
+    ttl: TTL = None,
     name: str | None = None,
 ) -> Step | Callable[[Callable[..., Any]], Step]:
     """Make a function a pipeline step; works as ``@step`` and ``@step(...)``."""

@@ -5,12 +5,36 @@ from __future__ import annotations
 import contextvars
 from collections.abc import Mapping
 from dataclasses import dataclass
+from enum import StrEnum
 from functools import cached_property
 from typing import Any, Literal
 
 StepStatus = Literal["ok", "failed", "skipped", "cancelled"]
-CacheStatus = Literal["miss", "l1", "l2", "stale", "off"]
 EventKind = Literal["started", "finished", "cached", "failed", "skipped", "cancelled", "warning"]
+
+
+class CacheStatus(StrEnum):
+    """Where a step's result came from. A ``str``: it compares, prints and serialises as its value."""
+
+    MISS = "miss"  # computed now (and stored)
+    L1 = "l1"  # this process's memory
+    L2 = "l2"  # the second tier: diskcache or Redis
+    STALE = "stale"  # past its soft expiry: served, and refreshed in the background
+    OFF = "off"  # not looked up: the step is not cached, or the cache is off
+
+
+FRESH_HITS: frozenset[CacheStatus] = frozenset({CacheStatus.L1, CacheStatus.L2})
+HITS: frozenset[CacheStatus] = FRESH_HITS | {CacheStatus.STALE}
+LOOKED_UP: frozenset[CacheStatus] = HITS | {CacheStatus.MISS}
+
+# The step status that a terminal event stands for (the one map of event kinds to statuses).
+STATUS_OF_EVENT: Mapping[str, StepStatus] = {
+    "finished": "ok",
+    "cached": "ok",
+    "failed": "failed",
+    "skipped": "skipped",
+    "cancelled": "cancelled",
+}
 MetricValue = int | float | str
 
 # The metrics of the step the current code runs in; the runner sets it around each step call.

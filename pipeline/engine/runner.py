@@ -34,6 +34,10 @@ import anyio.to_thread
 from tailor.pipeline.engine.graph import Graph, Step
 from tailor.pipeline.engine.report import (
     _STEP_METRICS,
+    FRESH_HITS,
+    HITS,
+    LOOKED_UP,
+    CacheStatus,
     Event,
     MetricValue,
     RunReport,
@@ -53,7 +57,7 @@ class CacheProbe(Protocol):
     def value(self) -> Any: ...
 
     @property
-    def status(self) -> str: ...
+    def status(self) -> CacheStatus: ...
 
 
 class StepCache(Protocol):
@@ -147,7 +151,7 @@ class _Run:
         self.start = [0.0] * n
         self.end = [0.0] * n
         self.attempts = [0] * n
-        self.cache_status: list[str] = ["off"] * n
+        self.cache_status: list[CacheStatus] = [CacheStatus.OFF] * n
         self.metrics: list[dict[str, MetricValue] | None] = [None] * n  # filled by report_metrics
         self.errors: dict[int, BaseException] = {}
         self.skip_reason: dict[int, str] = {}
@@ -209,7 +213,7 @@ class _Run:
         if st.cache and self.cache is not None:
             self.start[i] = time.perf_counter()
             probe = self._probe(i, kwargs)
-            if probe is not None and probe.status in ("l1", "l2"):
+            if probe is not None and probe.status in FRESH_HITS:
                 self.end[i] = time.perf_counter()
                 self.cache_status[i] = probe.status
                 self.finish(i, _OK, probe.value)
@@ -261,7 +265,7 @@ class _Run:
             dur = (self.end[i] - self.start[i]) * 1000.0
             if status == _OK:
                 cs = self.cache_status[i]
-                hit = cs in ("l1", "l2", "stale")
+                hit = cs in HITS
                 self.emit("cached" if hit else "finished", i, duration_ms=dur, cache=cs, metrics=self._reported(i))
             elif status == _FAILED:
                 self.emit("failed", i, duration_ms=dur, error=_describe(self.errors[i]), metrics=self._reported(i))
@@ -380,14 +384,14 @@ class _Run:
             if "value" in outcome:
                 return outcome["value"]
             return await self._call(i, kwargs)
-        self.cache_status[i] = status if status in ("miss", "l1", "l2", "stale") else "off"
+        self.cache_status[i] = CacheStatus(status) if status in LOOKED_UP else CacheStatus.OFF
         return value
 
     def _cache_failed(self, i: int, exc: Exception) -> None:
         message = f"cache failed for step {self.plans[i].step.name!r}, computed without it: {_describe(exc)}"
         self.warnings.append(message)
         self.emit("warning", i, error=message)
-        self.cache_status[i] = "off"
+        self.cache_status[i] = CacheStatus.OFF
 
     # -- drivers --------------------------------------------------------------------------
 
@@ -456,7 +460,7 @@ class _Run:
             (start - t0) * 1000.0 if start else 0.0,
             (end - t0) * 1000.0 if end else 0.0,
             self.attempts[i],
-            self.cache_status[i],  # type: ignore[arg-type]
+            self.cache_status[i],
             status,  # type: ignore[arg-type]
             plan.step.background,
             error,

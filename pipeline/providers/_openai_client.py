@@ -35,6 +35,7 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import from_json
 
 from tailor.pipeline.engine import report_metrics
+from tailor.pipeline.engine.coalesce import SingleFlight
 from tailor.pipeline.errors import ProviderError
 from tailor.pipeline.providers._openai_limiter import Limiter
 from tailor.pipeline.providers._openai_schemas import gbnf, strict_schema
@@ -94,7 +95,7 @@ class _PerLoop:
         self.headers = headers
         self.proxy = proxy
         # Request key -> the future its first caller resolves; later identical callers await it.
-        self.flight: dict[tuple[Any, ...], asyncio.Future[tuple[Any, Usage]]] = {}
+        self.flight = SingleFlight()
         # A started async generator whose exit closes the session. asyncio.run (and anyio.run)
         # finalise such generators before closing their loop, so a session nobody closed is
         # still closed on its own loop, without aiohttp's "Unclosed client session" errors.
@@ -149,28 +150,13 @@ class ChatClient:
         asked = _JSON.encode(messages)  # once: the key, and the body of the first request
         # Base URL and model are the client's own; what else decides the reply is the key.
         key = (reply, max_tokens, asked)
-        while (shared := state.flight.get(key)) is not None:
-            await asyncio.wait((shared,))  # cancelling this caller leaves the shared call running
-            if not shared.cancelled():
-                value, _ = shared.result()  # its error, if it failed, is this caller's error too
-                # The call is paid once: its tokens went to the step that made it.
-                report_metrics(coalesced=1)
-                return Completion(value, Usage(), True)
-        shared = asyncio.get_running_loop().create_future()
-        state.flight[key] = shared
-        try:
-            value, usage = await self._complete(state, messages, asked, reply, max_tokens)
-        except asyncio.CancelledError:
-            shared.cancel()
-            raise
-        except BaseException as error:
-            shared.set_exception(error)
-            shared.exception()  # retrieved: no "never retrieved" log when nobody was waiting
-            raise
-        else:
-            shared.set_result((value, usage))
-        finally:
-            del state.flight[key]
+        (value, usage), joined = await state.flight.lead(
+            key, lambda: self._complete(state, messages, asked, reply, max_tokens)
+        )
+        if joined:
+            # The call is paid once: its tokens went to the step that made it.
+            report_metrics(coalesced=1)
+            return Completion(value, Usage(), True)
         return Completion(value, usage, False)
 
     async def aclose(self) -> None:

@@ -20,12 +20,11 @@ from __future__ import annotations
 
 import dataclasses
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from tailor.pipeline.app import stages
-from tailor.pipeline.engine import Graph, report_metrics, step
+from tailor.pipeline.engine import Step, report_metrics, step
 from tailor.pipeline.providers._openai_client import ChatClient, RetryPolicy
 from tailor.pipeline.providers._openai_limiter import Limiter
 from tailor.pipeline.providers._openai_merge import apply_rewrite, merge_job_profile
@@ -40,16 +39,16 @@ from tailor.pipeline.tailoring.taxonomy import load_taxonomy
 
 if TYPE_CHECKING:
     from tailor.config import Settings
-    from tailor.pipeline.app.stages import Validation
     from tailor.pipeline.tailoring.models import (
         JobPosting,
         JobProfile,
         Resume,
         RewriteOptions,
         Tailoring,
+        Validation,
     )
 
-__all__ = ["LlmJobAnalysis", "LlmRewrite", "OpenAIProvider", "RetryPolicy", "TokenBudget", "openai_graph"]
+__all__ = ["LlmJobAnalysis", "LlmRewrite", "OpenAIProvider", "RetryPolicy", "TokenBudget"]
 
 STEP_VERSION = f"openai-{PROMPT_VERSION}"
 
@@ -63,7 +62,7 @@ class TokenBudget:
 
 
 class OpenAIProvider:
-    """The client, limiter and prompts of one Session; ``graph()`` gives its pipeline."""
+    """The client, limiter and prompts of one Session; ``steps(base)`` gives its pipeline."""
 
     def __init__(
         self,
@@ -99,7 +98,8 @@ class OpenAIProvider:
     async def aclose(self) -> None:
         await self.client.aclose()
 
-    def graph(self) -> Graph:
+    def steps(self, base: Sequence[Step]) -> list[Step]:
+        """``base`` (the local pipeline) with the model steps spliced in before job_profile and tailoring."""
         optional = self.fallback is not None
 
         @step(cache=True, version=STEP_VERSION, required=not optional)
@@ -116,7 +116,8 @@ class OpenAIProvider:
             return merge_job_profile(local, job_analysis_llm, job, taxonomy)
 
         # The local rewrite, checked by the guard: the model's starting point and the fallback.
-        draft = dataclasses.replace(stages.tailoring, name="draft")
+        local_tailoring = next(s for s in base if s.name == "tailoring")
+        draft = dataclasses.replace(local_tailoring, name="draft")
 
         @step(cache=True, version=STEP_VERSION, required=not optional)
         async def tailoring_llm(draft: Tailoring, job: JobPosting, options: RewriteOptions) -> LlmRewrite:
@@ -130,11 +131,4 @@ class OpenAIProvider:
             return apply_rewrite(resume, draft, tailoring_llm, load_taxonomy())
 
         replaced = {"job_profile": (job_analysis_llm, job_profile), "tailoring": (draft, tailoring_llm, tailoring)}
-        steps = [s for original in stages.STEPS for s in replaced.get(original.name, (original,))]
-        return Graph(steps, inputs=stages.RUN_INPUTS)
-
-
-def openai_graph(settings: Settings, **options: Any) -> tuple[Graph, OpenAIProvider]:
-    """The provider's graph and the provider (whose ``aclose`` releases its connections)."""
-    provider = OpenAIProvider(settings, **options)
-    return provider.graph(), provider
+        return [s for original in base for s in replaced.get(original.name, (original,))]

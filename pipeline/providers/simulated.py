@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import dataclasses
 import time
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import anyio
 
-from tailor.pipeline.app.stages import RUN_INPUTS, STEPS
-from tailor.pipeline.engine import Graph, Step
+from tailor.pipeline.engine import Step
 
 if TYPE_CHECKING:
     from tailor.config import LatencyProfile
@@ -36,10 +36,9 @@ STAGE_OF_STEP = {
 }
 
 
-def simulated_graph(profile: LatencyProfile, scale: float) -> Graph:
-    """The tailoring graph with each step delayed by its stage's simulated latency."""
-    steps = [_delayed(s, profile.seconds(STAGE_OF_STEP[s.name], scale)) if s.name in STAGE_OF_STEP else s for s in STEPS]
-    return Graph(steps, inputs=RUN_INPUTS)
+def simulated_steps(steps: Sequence[Step], profile: LatencyProfile, scale: float) -> list[Step]:
+    """The pipeline's steps, each delayed by its stage's simulated latency."""
+    return [_delayed(s, profile.seconds(STAGE_OF_STEP[s.name], scale)) if s.name in STAGE_OF_STEP else s for s in steps]
 
 
 def stage_latencies(profile: LatencyProfile, scale: float) -> dict[str, float]:

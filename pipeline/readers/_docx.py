@@ -17,7 +17,7 @@ from tailor.pipeline.readers._bytes import input_error, one_line
 from tailor.pipeline.readers._text import normalise_text, require_words
 
 if TYPE_CHECKING:
-    from docx.table import Table
+    from docx.table import Table, _Cell
     from docx.text.paragraph import Paragraph
 
 # A DOCX is a zip: refuse archives that would unpack to far more than any resume (zip bombs).
@@ -108,7 +108,7 @@ def _is_list_item(paragraph: Paragraph, style: str) -> bool:
 def _table(table: Table) -> Iterator[_Item]:
     """A row of one-line cells becomes one " | " line; a layout cell with paragraphs keeps its lines."""
     for row in table.rows:
-        cells = []
+        cells: list[_Cell] = []
         for cell in row.cells:
             if not cells or cell._tc is not cells[-1]._tc:  # merged cells repeat across the span
                 cells.append(cell)

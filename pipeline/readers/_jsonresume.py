@@ -12,7 +12,7 @@ import json
 import re
 from collections.abc import Iterable
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 from pydantic import (
     BaseModel,
@@ -54,8 +54,9 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="allow", frozen=True)
 
 
-def _items(model: type[_Model]) -> Any:
-    return Annotated[list[model], BeforeValidator(_as_list)]  # type: ignore[valid-type]
+_M = TypeVar("_M", bound=_Model)
+# A list of entries that may also be written as one entry (``work: {...}``).
+Items = Annotated[list[_M], BeforeValidator(_as_list)]
 
 
 class _Named(_Model):
@@ -89,7 +90,7 @@ class Basics(_Model):
     website: Text = None  # schema before v1.0
     summary: Text = None
     location: Location | None = None
-    profiles: _items(Profile) = []
+    profiles: Items[Profile] = []
 
 
 class Work(_Model):
@@ -175,16 +176,16 @@ class Interest(_Named):
 
 class JsonResume(_Model):
     basics: Basics | None = None
-    work: _items(Work) = []
-    volunteer: _items(Volunteer) = []
-    education: _items(Education) = []
-    awards: _items(Award) = []
-    certificates: _items(Certificate) = []
-    publications: _items(Publication) = []
-    skills: _items(Skill) = []
-    languages: _items(Language) = []
-    interests: _items(Interest) = []
-    projects: _items(Project) = []
+    work: Items[Work] = []
+    volunteer: Items[Volunteer] = []
+    education: Items[Education] = []
+    awards: Items[Award] = []
+    certificates: Items[Certificate] = []
+    publications: Items[Publication] = []
+    skills: Items[Skill] = []
+    languages: Items[Language] = []
+    interests: Items[Interest] = []
+    projects: Items[Project] = []
 
 
 def load_json(text: str, where: str) -> Any:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 import re
 import unicodedata
+from typing import Any
 
 from tailor.pipeline.readers._bytes import input_error
 
@@ -34,7 +35,7 @@ _TRAILING_SPACE = re.compile(r"[ \t]+$", re.MULTILINE)
 # A few stray controls are paste noise (stripped); many mean the file is not text at all.
 _BINARY_CONTROL_MIN = 8
 _BINARY_CONTROL_SHARE = 0.05
-_FTFY_OPTIONS: dict[str, object] = {
+_FTFY_OPTIONS: dict[str, Any] = {
     "uncurl_quotes": False,  # keep the author's typography: "’" stays "’"
     "unescape_html": False,  # a literal "&amp;" in a resume is the author's text
     "normalization": "NFC",

@@ -95,7 +95,7 @@ def total_years(ranges: Iterable[tuple[str, str | None]], reference: str | None)
             spans.append((a, b))
     spans.sort()
     months = 0
-    cur_a = cur_b = None
+    cur_a, cur_b = 0, None
     for a, b in spans:
         if cur_b is None or a > cur_b:
             if cur_b is not None:

@@ -7,6 +7,7 @@ hash into cache keys, pickle to worker processes and stay compact.
 from __future__ import annotations
 
 import functools
+from dataclasses import dataclass, field
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -184,3 +185,22 @@ class Tailoring(_Frozen):
     matched: tuple[str, ...] = ()
     surfaced: tuple[str, ...] = ()
     missing: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Validation:
+    """The validate step's verdict: passing it gates the analysis steps.
+
+    The warnings are for the user, not an input of any analysis, so they take no
+    part in the content hash (``compare=False``): a job's profile is cached once,
+    whatever resume it was validated beside.
+    """
+
+    # (which input, problem): no path, since the documents validated may come from the cache,
+    # parsed from the same bytes at another path. Named per run by warnings_for().
+    problems: tuple[tuple[str, str], ...] = field(default=(), compare=False)
+
+    def warnings_for(self, resume_path: str, job_path: str) -> tuple[str, ...]:
+        """The warnings as shown: "<path>: <problem>" with this run's file for each."""
+        paths = {"resume": resume_path, "job": job_path}
+        return tuple(f"{paths[subject]}: {problem}" for subject, problem in self.problems)

@@ -128,7 +128,7 @@ def _split_giant(text: str) -> str:
 
 def _headings(lines: list[str]) -> list[tuple[int, SectionKind | None, str, str]]:
     """(line index, kind or None for an unknown heading, heading text, inline content) of each section start."""
-    found = []
+    found: list[tuple[int, SectionKind | None, str, str]] = []
     for i, raw in enumerate(lines):
         line = raw.strip()
         if not line:
@@ -481,7 +481,7 @@ def parse_job(doc: SourceDocument) -> JobPosting:
     lines = [line.strip() for line in _normalise_lines(doc.text)]
     title = ""
     sections: list[JobSection] = []
-    heading, buf = "", []
+    heading, buf = "", list[str]()
 
     def flush() -> None:
         if heading or buf:

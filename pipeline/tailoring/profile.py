@@ -81,6 +81,7 @@ def profile_resume(resume: Resume, taxonomy: Taxonomy, today: date | None = None
     years = resume_years(resume, today)
     degree_text = "\n".join(resume.education) or "\n".join(resume.certifications)
     degrees = [d for d, _ in degrees_in(degree_text)]
+    highest = max(degrees, key=DEGREE_RANK.__getitem__) if degrees else None
     present = tuple(dict.fromkeys(s.kind for s in resume.sections if s.kind != "header"))
     return ResumeProfile(
         skills=skills,
@@ -90,5 +91,5 @@ def profile_resume(resume: Resume, taxonomy: Taxonomy, today: date | None = None
         sections=present,
         titles=titles,
         seniority=inferred_seniority(titles, years),
-        degree=max(degrees, key=DEGREE_RANK.__getitem__, default=None),
+        degree=highest,
     )

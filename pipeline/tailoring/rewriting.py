@@ -197,8 +197,11 @@ def _rewrite_skills(resume: Resume, profile: ResumeProfile, job: _Job, changes: 
         changes.append(Change(section="Skills", kind="surface", reason=(
             f"added '{hit.term}' to Skills: evidenced in '{shorten(ev.line)}' ({where}), {hit.requirement} by the job")))
     items = list(dict.fromkeys(items))
-    seen_lower: set[str] = set()
-    items = [i for i in items if not (i.lower() in seen_lower or seen_lower.add(i.lower()))]
+    # One item per case-insensitive spelling, the first one kept, in order.
+    by_spelling: dict[str, str] = {}
+    for item in items:
+        by_spelling.setdefault(item.lower(), item)
+    items = list(by_spelling.values())
 
     def rank(k: int) -> tuple[int, int]:
         reqs = [job.hits[skill].requirement for skill in job.read(items[k])[2]]
