@@ -27,8 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from pydantic import BaseModel, Field  # noqa: E402
 
-from tailor.pipeline.providers._openai_client import ChatClient, RetryPolicy  # noqa: E402
-from tailor.pipeline.providers._openai_limiter import Limiter  # noqa: E402
+from tailor.pipeline.providers.openai import ChatClient, Limiter, RetryPolicy  # noqa: E402
 from tests.providers.chat_server import ChatServer, Reply, completion  # noqa: E402
 
 

@@ -56,7 +56,7 @@ async def _in_process(repeat: int, work: Path) -> dict[str, float]:
     machine's load touches both figures alike and their ratio stays fair. Each pair writes its own
     output file, as repeating one command does.
     """
-    from tailor.pipeline.app.session import RunRequest, Session
+    from tailor.pipeline.app import RunRequest, Session
 
     pairs = _pairs()
     settings = _settings(work / "cache", work / "data")

@@ -26,7 +26,8 @@ from tailor.pipeline.writers import output_path
 
 if TYPE_CHECKING:
     from tailor.config import Settings
-    from tailor.pipeline.app.session import RunOutcome, RunRequest, Session
+    from tailor.pipeline.app.run import RunOutcome, RunRequest
+    from tailor.pipeline.app.session import Session
 
 SCHEDULES: tuple[str, ...] = ("sequential", "waves", "parallel")
 FIGURES: tuple[str, ...] = ("wall_ms", "sequential_ms", "critical_path_ms", "savings_ms", "speedup", "efficiency", "bound")
@@ -266,7 +267,8 @@ async def compare_schedules(
     One untimed warm-up run goes first. The tailored output goes to a temporary folder
     that is removed afterwards, never next to the user's resume.
     """
-    from tailor.pipeline.app.session import RunRequest, Session
+    from tailor.pipeline.app.run import RunRequest
+    from tailor.pipeline.app.session import Session
 
     if runs < 1:
         raise ValueError("runs must be at least 1")

@@ -38,7 +38,7 @@ async def warm_jobs(settings: Settings, folder: Path) -> list[Warmed]:
 
 async def warm_job_files(settings: Settings, paths: Iterable[Path]) -> list[Warmed]:
     """Parse and analyse each job through the step cache, so later runs (in any process) hit."""
-    from tailor.pipeline.app.session import open_cache, step_memo
+    from tailor.pipeline.app.caching import open_cache, step_memo
 
     # The same steps, versions and fingerprint as a real run, so the keys match.
     # Validation takes no part in a key (its warnings are compare=False), so an empty one stands in.

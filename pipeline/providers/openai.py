@@ -48,7 +48,7 @@ if TYPE_CHECKING:
         Validation,
     )
 
-__all__ = ["LlmJobAnalysis", "LlmRewrite", "OpenAIProvider", "RetryPolicy", "TokenBudget"]
+__all__ = ["ChatClient", "Limiter", "LlmJobAnalysis", "LlmRewrite", "OpenAIProvider", "RetryPolicy", "TokenBudget"]
 
 STEP_VERSION = f"openai-{PROMPT_VERSION}"
 

@@ -81,7 +81,7 @@ def profile_resume(resume: Resume, taxonomy: Taxonomy, today: date | None = None
     years = resume_years(resume, today)
     degree_text = "\n".join(resume.education) or "\n".join(resume.certifications)
     degrees = [d for d, _ in degrees_in(degree_text)]
-    highest = max(degrees, key=DEGREE_RANK.__getitem__) if degrees else None
+    highest = sorted(degrees, key=DEGREE_RANK.__getitem__)[-1] if degrees else None
     present = tuple(dict.fromkeys(s.kind for s in resume.sections if s.kind != "header"))
     return ResumeProfile(
         skills=skills,

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tailor.pipeline.app.session import open_cache
+from tailor.pipeline.app import open_cache
 from tailor.pipeline.cache import RedisTier, TieredCache
 from tests.cache_redis.conftest import start_redis
 from tests.servers import RedisServer, free_port

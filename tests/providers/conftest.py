@@ -55,7 +55,7 @@ def run_once(settings, resume: Path = RESUME, job: Path = JOB, out: Path | None 
     """One ``tailor run`` through a real Session (cache, history), in its own event loop."""
     import anyio
 
-    from tailor.pipeline.app.session import RunRequest, Session
+    from tailor.pipeline.app import RunRequest, Session
 
     async def go():  # type: ignore[no-untyped-def]
         async with Session(settings, **session_options) as session:

@@ -11,9 +11,7 @@ import anyio
 import pytest
 
 from tailor.pipeline.errors import ProviderError
-from tailor.pipeline.providers._openai_client import ChatClient, RetryPolicy
-from tailor.pipeline.providers._openai_limiter import Limiter
-from tailor.pipeline.providers._openai_schemas import LlmJobAnalysis
+from tailor.pipeline.providers.openai import ChatClient, Limiter, LlmJobAnalysis, RetryPolicy
 from tests.providers.chat_server import ChatServer, Reply, completion
 
 pytestmark = pytest.mark.anyio

@@ -19,7 +19,7 @@ from tailor.pipeline.providers._openai_schemas import (
     LlmRole,
     LlmSkill,
 )
-from tailor.pipeline.readers._files import read_job, read_resume
+from tailor.pipeline.readers import read_job, read_resume
 from tailor.pipeline.tailoring.guard import check_no_invention
 from tailor.pipeline.tailoring.jobs import analyse_job
 from tailor.pipeline.tailoring.models import RewriteOptions

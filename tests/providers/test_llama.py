@@ -14,13 +14,13 @@ import anyio
 import pytest
 from pydantic import BaseModel, Field
 
+from tailor.pipeline.app import RunRequest, Session
 from tailor.pipeline.app.graphs import openai_graph
-from tailor.pipeline.app.session import RunRequest, Session
 from tailor.pipeline.providers._openai_client import FORMATS, ChatClient, RetryPolicy
 from tailor.pipeline.providers._openai_limiter import Limiter
 from tailor.pipeline.providers._openai_prompts import job_analysis_messages
 from tailor.pipeline.providers.openai import TokenBudget
-from tailor.pipeline.readers._files import read_job, read_resume
+from tailor.pipeline.readers import read_job, read_resume
 from tailor.pipeline.tailoring.guard import check_no_invention
 from tailor.pipeline.tailoring.parse import parse_job, parse_resume
 from tailor.pipeline.tailoring.taxonomy import load_taxonomy

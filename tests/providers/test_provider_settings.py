@@ -8,7 +8,7 @@ import pytest
 
 from tailor.pipeline.errors import ProviderError
 from tailor.pipeline.providers.openai import OpenAIProvider
-from tailor.pipeline.readers._files import read_job
+from tailor.pipeline.readers import read_job
 from tailor.pipeline.tailoring.parse import parse_job
 from tests.providers.chat_server import ChatServer, Reply, completion, schema_name
 from tests.providers.conftest import JOB, openai_settings, run_once

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from tailor.pipeline.errors import ProviderError
-from tailor.pipeline.readers._files import read_resume
+from tailor.pipeline.readers import read_resume
 from tailor.pipeline.tailoring.guard import check_no_invention
 from tailor.pipeline.tailoring.parse import parse_resume
 from tailor.pipeline.tailoring.taxonomy import load_taxonomy

@@ -9,7 +9,7 @@ from fpdf import FPDF
 from pypdf import PdfReader, PdfWriter
 
 from tailor.pipeline.errors import InputError
-from tailor.pipeline.readers._files import read_resume
+from tailor.pipeline.readers import read_resume
 
 SAMPLES = Path(__file__).resolve().parents[2] / "sample_data"
 

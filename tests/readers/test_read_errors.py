@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from tailor.pipeline.errors import InputError
-from tailor.pipeline.readers._files import (
+from tailor.pipeline.readers import (
     JOB_SUFFIXES,
     RESUME_SUFFIXES,
     read_job,

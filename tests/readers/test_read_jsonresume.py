@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from tailor.pipeline.errors import InputError
-from tailor.pipeline.readers._files import read_resume
+from tailor.pipeline.readers import read_resume
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 SAMPLES = Path(__file__).resolve().parents[2] / "sample_data"

@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tailor.pipeline.errors import InputError
-from tailor.pipeline.readers._files import RESUME_SUFFIXES, read_job, read_resume
+from tailor.pipeline.readers import RESUME_SUFFIXES, read_job, read_resume
 from tailor.pipeline.readers.documents import SourceDocument
 
 _PREFIXES = {".pdf": b"%PDF-1.4\n", ".docx": b"PK\x03\x04", ".json": b'{"basics": ', ".yaml": b"basics:\n  "}

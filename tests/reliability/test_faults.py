@@ -36,7 +36,7 @@ RESUMES = sorted((SAMPLES / "resumes").glob("*.md")) + sorted((SAMPLES / "resume
 def _tailor_session(env: dict[str, str], resumes: list[Path], out: Path, fault: object) -> tuple[list[float], list[str], bool]:
     """Tailor ``resumes`` in one Session, calling ``fault()`` after the first; (scores, warnings, cache still shared)."""
     from tailor.config import load_settings
-    from tailor.pipeline.app.session import RunRequest, Session
+    from tailor.pipeline.app import RunRequest, Session
 
     settings = load_settings().settings
     warnings: list[str] = []
@@ -59,7 +59,7 @@ def _tailor_session(env: dict[str, str], resumes: list[Path], out: Path, fault: 
 def _reference_scores(env: dict[str, str], resumes: list[Path], out: Path) -> list[float]:
     """The same resumes with no cache at all: what a faulty cache must still give."""
     from tailor.config import load_settings
-    from tailor.pipeline.app.session import RunRequest, Session
+    from tailor.pipeline.app import RunRequest, Session
 
     settings = load_settings().settings
 

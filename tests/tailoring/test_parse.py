@@ -120,7 +120,7 @@ def test_empty_resume_is_an_input_error() -> None:
 @pytest.mark.skipif(not MESSY_RESUMES, reason="tests/data/messy not present")
 @pytest.mark.parametrize("path", MESSY_RESUMES, ids=lambda p: p.name)
 def test_messy_resumes_parse_to_something_useful(path: Path) -> None:
-    from tailor.pipeline.readers._files import read_resume
+    from tailor.pipeline.readers import read_resume
 
     resume = parse_resume(read_resume(path))
     # Every messy sample is someone's resume: we must find its sections and some skills or roles.

@@ -26,7 +26,7 @@ pytestmark = pytest.mark.skipif(not SAMPLE_JOBS, reason="sample_data/jobs not pr
 
 
 def _run(resume_path: Path, job_path: Path, taxonomy: Taxonomy, options: RewriteOptions) -> tuple[float, float, str]:
-    from tailor.pipeline.readers._files import read_job, read_resume
+    from tailor.pipeline.readers import read_job, read_resume
 
     source = parse_resume(read_resume(resume_path))
     job = analyse_job(parse_job(read_job(job_path)), taxonomy)

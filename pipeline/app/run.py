@@ -1,0 +1,70 @@
+"""One run's request and outcome: what a caller asks for and what it gets back (and its JSON form)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from tailor.pipeline.engine import RunReport, RunResult
+
+if TYPE_CHECKING:
+    from tailor.pipeline.tailoring.models import AtsScore, Tailoring, Targets
+
+
+@dataclass(frozen=True)
+class RunRequest:
+    """One resume against one job."""
+
+    resume: Path
+    job: Path
+    output: Path | None = None
+    format: str | None = None  # md | json | html; None = the settings' output_format
+    schedule: str = "parallel"
+    batch_id: str | None = None
+
+
+@dataclass(frozen=True)
+class RunOutcome:
+    """A finished run: the domain results, where the output went, and the timing report."""
+
+    request: RunRequest
+    output: Path
+    ats_before: AtsScore
+    ats_after: AtsScore
+    targets: Targets
+    tailoring: Tailoring
+    report: RunReport  # the foreground steps, final when the result is returned
+    warnings: tuple[str, ...]
+    simulated: bool = False
+    result: RunResult | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def full_report(self) -> RunReport:
+        """The report with the background steps that have finished (all of them after ``Session.settle``)."""
+        return self.result.report_with_background() if self.result is not None else self.report
+
+    @property
+    def improvement(self) -> float:
+        return self.ats_after.total - self.ats_before.total
+
+    def to_dict(self) -> dict[str, Any]:
+        """The object of DESIGN.md's JSON format (stable: scripts read it)."""
+        t = self.tailoring
+        return {
+            "input": {"resume": str(self.request.resume), "job": str(self.request.job)},
+            "scores": {
+                "before": round(self.ats_before.total, 1),
+                "after": round(self.ats_after.total, 1),
+                "target": self.targets.target_score,
+                "breakdown": {k: round(v, 2) for k, v in self.ats_after.breakdown.items()},
+                "breakdown_before": {k: round(v, 2) for k, v in self.ats_before.breakdown.items()},
+                "explanations": dict(self.ats_after.explanations),
+            },
+            "skills": {"matched": list(t.matched), "surfaced": list(t.surfaced), "missing": list(t.missing)},
+            "changes": [{"section": c.section, "kind": c.kind, "reason": c.reason} for c in t.changes],
+            "output": str(self.output),
+            "warnings": list(self.warnings),
+            "simulated": self.simulated,
+            "report": self.full_report.to_dict(),
+        }
