@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from tailor.config._loading import (
+    DEFAULTS_FILE,
     ENV_ALIASES,
     LoadedSettings,
     default_settings,
@@ -28,6 +29,7 @@ from tailor.config.settings import (
 )
 
 __all__ = [
+    "DEFAULTS_FILE",
     "ENV_ALIASES",
     "STAGE_NAMES",
     "BatchSettings",

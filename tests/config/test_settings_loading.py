@@ -13,11 +13,11 @@ import pytest
 from pydantic import ValidationError
 
 from tailor.config import (
+    DEFAULTS_FILE,
     ENV_ALIASES,
     Settings,
     default_settings,
 )
-from tailor.config._loading import DEFAULTS_FILE
 from tailor.pipeline.errors import ConfigError
 from tests.config.conftest import load
 
