@@ -28,7 +28,7 @@ from typing import Any, Literal, TypeVar
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
 
 from tailor.pipeline.engine.stats import nearest_rank
-from tailor.pipeline.errors import ConfigError, StepError
+from tailor.pipeline.errors import ConfigError, HistoryError
 
 __all__ = [
     "Analytics",
@@ -306,7 +306,7 @@ class History:
     # public operations
 
     def record(self, run: RunRecord) -> None:
-        """Append one run. Raises StepError when the database stays locked."""
+        """Append one run. Raises HistoryError when the database stays locked."""
         values = (
             _to_us(run.at),
             run.resume_sha256,
@@ -417,14 +417,14 @@ class History:
                         recovered = True
                         continue
                     if not _is_locked(exc):
-                        raise StepError(f"{self.path}: history database error: {exc}") from exc
+                        raise HistoryError(f"{self.path}: history database error: {exc}") from exc
                     if attempt == _LOCK_RETRIES:
-                        raise StepError(f"{self.path}: history database stayed locked; run not recorded") from exc
+                        raise HistoryError(f"{self.path}: history database stayed locked; run not recorded") from exc
                     attempt += 1
                     # The busy timeout already waited; a short pause, different per process, spreads the retries.
                     time.sleep(0.05 * attempt * (1 + (os.getpid() % 7) / 7))
                 except OSError as exc:
-                    raise StepError(f"{self.path}: cannot open the history database ({exc.strerror or exc})") from exc
+                    raise HistoryError(f"{self.path}: cannot open the history database ({exc.strerror or exc})") from exc
 
     def _connection(self) -> sqlite3.Connection:
         if self._conn is None:
@@ -456,7 +456,7 @@ class History:
         if version == SCHEMA_VERSION:
             return
         if version > SCHEMA_VERSION:
-            raise StepError(f"{self.path}: history schema {version} is newer than this tailor ({SCHEMA_VERSION})")
+            raise HistoryError(f"{self.path}: history schema {version} is newer than this tailor ({SCHEMA_VERSION})")
         conn.execute("BEGIN IMMEDIATE")
         try:
             # Re-read under the write lock: another process may have created or migrated it meanwhile.

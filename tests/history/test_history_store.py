@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from tailor.pipeline.errors import StepError
+from tailor.pipeline.errors import HistoryError
 from tailor.pipeline.history import SCHEMA_VERSION, History, RunRecord, StepRecord
 
 from .conftest import NOW, MakeRun, sha
@@ -140,7 +140,7 @@ def test_a_lock_held_too_long_fails_with_a_step_error(tmp_path: Path, make_run: 
     blocker = sqlite3.connect(path, isolation_level=None)
     blocker.execute("BEGIN EXCLUSIVE")
     try:
-        with pytest.raises(StepError, match="stayed locked; run not recorded"):
+        with pytest.raises(HistoryError, match="stayed locked; run not recorded"):
             History(path, busy_timeout=0.01).record(make_run())
     finally:
         blocker.execute("ROLLBACK")
@@ -197,7 +197,7 @@ def test_schema_is_versioned_and_created_idempotently(tmp_path: Path, make_run: 
         assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
         assert conn.execute("SELECT count(*) FROM runs").fetchone()[0] == 3
         conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
-    with pytest.raises(StepError, match="newer than this tailor"):
+    with pytest.raises(HistoryError, match="newer than this tailor"):
         History(path).record(make_run())
 
 
