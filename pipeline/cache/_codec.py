@@ -6,25 +6,18 @@ pickle protocol 5 is ~25x faster than JSON for the values steps return
 when that saves enough to pay for decompression. Unpickling trusts the folder,
 which is created owner-only.
 
-pydantic models are pickled as ``_model("module:qualname", __dict__[, fields set[,
-extra, private]])`` instead of through pydantic's ``__getstate__``/``__setstate__``:
-loading then skips a state dict, a set (when every field was set) and a Python
-``__setstate__`` per instance, and finds each class once per process instead of
-once per load (pickle imports every global it meets): ~30% off loading a model
-with hundreds of nested models (bench/cache.py). Anything unusual (custom reduce
-or state methods, own ``__slots__``, a class pickle could not find by name) keeps
-pickle's default.
+pydantic models are pickled the plain way, through their own ``__getstate__`` and
+``__setstate__``. A reducer that set BaseModel's slots directly loaded them faster
+but saved only 2-4% of a warm batch's items/s (and nothing measurable of a cached
+``tailor run``), too little to tie the cache to pydantic's layout.
 """
 
 from __future__ import annotations
 
-import copyreg
 import gc
 import importlib
-import io
 import pickle
 import struct
-import sys
 import threading
 import zlib
 from typing import Any
@@ -71,46 +64,15 @@ def _decompressor() -> Any:
     return dec
 
 
-# -- pydantic models -----------------------------------------------------------
-
-_UNSEEN = object()
-_MAX_PLANS = 4096  # types seen by the pickler; cleared past this so dynamic classes are not pinned
-_plans: dict[type, str | None] = {}  # type -> class token for _model, or None: pickle's default
-_classes: dict[str, type] = {}  # class token -> class, resolved once per process
-_new = object.__new__
-# BaseModel's slot setters, bound once pydantic is loaded (see _bind_slots).
-_set_dict: Any = None
-_set_fields: Any = None
-_set_extra: Any = None
-_set_private: Any = None
-_undefined: Any = None
+# -- values --------------------------------------------------------------------
 
 
-def _bind_slots(base: type) -> None:
-    global _set_dict, _set_fields, _set_extra, _set_private, _undefined
-    if _set_dict is None:
-        from pydantic_core import PydanticUndefined
-
-        slots = vars(base)
-        _undefined = PydanticUndefined
-        _set_fields = slots["__pydantic_fields_set__"].__set__
-        _set_extra = slots["__pydantic_extra__"].__set__
-        _set_private = slots["__pydantic_private__"].__set__
-        _set_dict = slots["__dict__"].__set__  # last: it is the "bound" flag
-
-
-def _class_of(token: str) -> type:
-    """The pydantic model class named ``module:qualname`` (as pickle would find it)."""
-    module, _, qualname = token.partition(":")
-    found: Any = importlib.import_module(module)
-    for part in qualname.split("."):
-        found = getattr(found, part)
-    pydantic = sys.modules.get("pydantic")
-    if pydantic is None or not (isinstance(found, type) and issubclass(found, pydantic.BaseModel)):
-        raise TypeError(f"{token} is not a pydantic model")
-    _bind_slots(pydantic.BaseModel)
-    _classes[token] = found
-    return found
+def dumps(value: Any) -> bytes:
+    """Pickle ``value`` (protocol 5); raises CacheError for values pickle cannot take."""
+    try:
+        return pickle.dumps(value, protocol=5)
+    except Exception as exc:  # pickle raises many types (TypeError, PicklingError, AttributeError...)
+        raise CacheError(f"cannot serialise a {type(value).__name__}: {exc}") from exc
 
 
 def _model(
@@ -120,95 +82,26 @@ def _model(
     extra: dict[str, Any] | None = None,
     private: dict[str, Any] | None = None,
 ) -> Any:
-    """Rebuild a model as pydantic's __setstate__ would; no ``fields_set``: every field in ``state`` was set."""
-    try:
-        cls = _classes[token]
-    except KeyError:
-        cls = _class_of(token)
-    obj = _new(cls)
-    _set_dict(obj, state)
-    _set_fields(obj, set(state) if fields_set is None else fields_set)
-    _set_extra(obj, extra)
-    _set_private(obj, private)
+    """Load a model from a blob an earlier tailor wrote (its reducer pickled models as this call).
+
+    Nothing writes it any more; blobs already in a cache folder name it, so it stays
+    to read them as pickle would have: ``cls.__new__`` and pydantic's own ``__setstate__``
+    (no ``fields_set``: every field in ``state`` was set).
+    """
+    module, _, qualname = token.partition(":")
+    cls: Any = importlib.import_module(module)
+    for part in qualname.split("."):
+        cls = getattr(cls, part)
+    obj = cls.__new__(cls)
+    obj.__setstate__(
+        {
+            "__dict__": state,
+            "__pydantic_fields_set__": set(state) if fields_set is None else fields_set,
+            "__pydantic_extra__": extra,
+            "__pydantic_private__": private,
+        }
+    )
     return obj
-
-
-def _plan(cls: type) -> str | None:
-    """The token to pickle ``cls``'s instances by, or None to leave them to pickle."""
-    if len(_plans) >= _MAX_PLANS:
-        _plans.clear()
-    _plans[cls] = token = _token_for(cls)
-    return token
-
-
-def _token_for(cls: type) -> str | None:
-    pydantic = sys.modules.get("pydantic")
-    if pydantic is None or not issubclass(cls, pydantic.BaseModel):
-        return None
-    base, root = pydantic.BaseModel, pydantic.RootModel
-    state_methods = (cls.__getstate__, cls.__setstate__)
-    if state_methods == (base.__getstate__, base.__setstate__):
-        slots: tuple[str, ...] = ("__dict__", "__pydantic_fields_set__", "__pydantic_extra__", "__pydantic_private__")
-    elif state_methods == (root.__getstate__, root.__setstate__):
-        # RootModel shadows extra/private with class attributes (None) and never pickles them.
-        slots = ("__dict__", "__pydantic_fields_set__")
-    else:
-        return None
-    if (
-        cls.__reduce_ex__ is not object.__reduce_ex__
-        or cls.__reduce__ is not object.__reduce__
-        or cls.__new__ is not object.__new__
-        or cls in copyreg.dispatch_table
-        or hasattr(cls, "__getnewargs_ex__")
-        or hasattr(cls, "__getnewargs__")
-        or any(vars(k).get("__slots__") for k in cls.__mro__ if k is not base)
-        or any(_owner(cls, name) is not base for name in slots)
-    ):
-        return None
-    token = f"{cls.__module__}:{cls.__qualname__}"
-    try:
-        if _class_of(token) is not cls:  # another class under that name, or not findable at all
-            return None
-    except Exception:  # noqa: BLE001 - a local class, a renamed module...: pickle's default decides
-        return None
-    return token
-
-
-def _owner(cls: type, name: str) -> type | None:
-    """The class in ``cls``'s MRO whose attribute ``name`` an instance lookup would find."""
-    return next((k for k in cls.__mro__ if name in vars(k)), None)
-
-
-class _Pickler(pickle.Pickler):
-    def reducer_override(self, obj: Any) -> Any:
-        cls = type(obj)
-        token = _plans.get(cls, _UNSEEN)
-        if token is _UNSEEN:
-            token = _plan(cls)
-        if token is None:
-            return NotImplemented
-        state, fields_set = obj.__dict__, obj.__pydantic_fields_set__
-        extra, private = obj.__pydantic_extra__, obj.__pydantic_private__
-        if extra is None and private is None:  # the common case, kept short: the args are pickled per instance
-            return _model, (token, state) if fields_set == state.keys() else (token, state, fields_set)
-        if private:  # as pydantic's __getstate__: unset private attributes are not state
-            private = {k: v for k, v in private.items() if v is not _undefined}
-        return _model, (token, state, fields_set, extra, private)
-
-
-def dumps(value: Any) -> bytes:
-    """Pickle ``value`` (protocol 5); raises CacheError for values pickle cannot take."""
-    if "pydantic" in sys.modules:  # else no model can exist: pickle's own C path, nothing to override
-        buffer = io.BytesIO()
-        try:
-            _Pickler(buffer, protocol=5).dump(value)
-            return buffer.getvalue()
-        except Exception:  # noqa: BLE001, S110 - e.g. a model inside its own fields: only pickle's way handles cycles
-            pass
-    try:
-        return pickle.dumps(value, protocol=5)
-    except Exception as exc:  # pickle raises many types (TypeError, PicklingError, AttributeError...)
-        raise CacheError(f"cannot serialise a {type(value).__name__}: {exc}") from exc
 
 
 # -- blobs ---------------------------------------------------------------------
