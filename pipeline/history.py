@@ -218,7 +218,11 @@ Prices = Mapping[str, tuple[float, float]]
 
 
 def _cost(rows: Sequence[_Row], prices: Prices) -> float | None:
-    priced = [(row, prices[row.model]) for row in rows if row.model in prices and (row.tokens_in or row.tokens_out)]
+    priced = [
+        (row, prices[row.model])
+        for row in rows
+        if row.model is not None and row.model in prices and (row.tokens_in or row.tokens_out)
+    ]
     if not priced:
         return None
     return sum(row.tokens_in * p_in + row.tokens_out * p_out for row, (p_in, p_out) in priced) / 1_000_000
