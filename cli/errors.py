@@ -1,4 +1,15 @@
-"""Turn expected failures into one line on stderr and the documented exit code."""
+"""Exit codes, in one place: tailor's exception tree mapped to them, and expected failures as one line.
+
+    0    ok
+    1    the work failed: StepError, TransientError, CacheError, GuardError,
+         ProviderError, HistoryError (and a batch with failed items)
+    2    bad usage or input: InputError, ConfigError, GraphError, any other
+         TailorError (and click's usage errors, which carry their own code)
+    130  interrupted (Ctrl-C)
+    143  terminated (SIGTERM; a batch stops cleanly)
+
+Commands import this module when they run, not at ``tailor --help``.
+"""
 
 from __future__ import annotations
 
@@ -8,20 +19,53 @@ from typing import Any
 
 import typer
 
-from tailor.pipeline.errors import TailorError
+from tailor.pipeline.errors import (
+    CacheError,
+    ConfigError,
+    GraphError,
+    GuardError,
+    HistoryError,
+    InputError,
+    ProviderError,
+    StepError,
+    TailorError,
+    TransientError,
+)
 
+EXIT_FAILED = 1
+EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130  # 128 + SIGINT
 EXIT_TERMINATED = 143  # 128 + SIGTERM
 
+# An error exits with the code of its nearest class here.
+EXIT_CODES: dict[type, int] = {
+    TailorError: EXIT_USAGE,
+    InputError: EXIT_USAGE,
+    ConfigError: EXIT_USAGE,
+    GraphError: EXIT_USAGE,
+    StepError: EXIT_FAILED,
+    TransientError: EXIT_FAILED,
+    CacheError: EXIT_FAILED,
+    GuardError: EXIT_FAILED,
+    ProviderError: EXIT_FAILED,
+    HistoryError: EXIT_FAILED,
+}
+
+
+def exit_code(error: TailorError) -> int:
+    """The exit code of ``error``: that of its nearest class in ``EXIT_CODES``."""
+    return next(EXIT_CODES[cls] for cls in type(error).__mro__ if cls in EXIT_CODES)
+
 
 def run_guarded(command: Callable[..., int | None], **kwargs: Any) -> None:
+    """Run a command body; expected errors become one line on stderr and their exit code."""
     try:
         code = command(**kwargs)
     except TailorError as error:
         # One line: the message already names the file and the problem.
         message = " ".join(str(error).split())
         print(f"error: {message}", file=sys.stderr)
-        raise typer.Exit(error.exit_code) from None
+        raise typer.Exit(exit_code(error)) from None
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         raise typer.Exit(EXIT_INTERRUPTED) from None

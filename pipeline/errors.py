@@ -1,7 +1,20 @@
-"""The one exception hierarchy of tailor.
+"""The one exception tree of tailor.
 
-Every expected failure is a ``TailorError``; the CLI prints its message on one
-line and exits with its ``exit_code``. Anything else is a bug.
+Every failure tailor expects is a ``TailorError``; anything else is a bug::
+
+    TailorError
+    ├── InputError       an input file (or folder) is missing, unreadable or not what it claims
+    ├── ConfigError      a setting has a wrong type or value
+    ├── GraphError       a pipeline graph is invalid
+    ├── StepError        a pipeline step failed after its retries
+    ├── TransientError   a failure worth retrying (timeout, rate limit, dropped connection)
+    ├── CacheError       the cache could not be read or written
+    ├── GuardError       a rewrite tried to add a fact the resume lacks
+    ├── ProviderError    a tailoring provider failed or returned something unusable
+    └── HistoryError     the run history (SQLite) could not be read or written
+
+Messages name the file, setting or step and the problem, never a command-line flag.
+The errors carry no exit codes: the CLI maps the classes to them (``tailor.cli.errors``).
 """
 
 from __future__ import annotations
@@ -9,8 +22,6 @@ from __future__ import annotations
 
 class TailorError(Exception):
     """Base of every error tailor expects and reports without a traceback."""
-
-    exit_code: int = 2
 
 
 class InputError(TailorError):
@@ -28,28 +39,22 @@ class GraphError(TailorError):
 class StepError(TailorError):
     """A pipeline step failed after its retries."""
 
-    exit_code = 1
-
 
 class TransientError(TailorError):
     """A failure worth retrying: a timeout, a rate limit, a dropped connection."""
-
-    exit_code = 1
 
 
 class CacheError(TailorError):
     """The cache could not be read or written (runs go on without it)."""
 
-    exit_code = 1
-
 
 class GuardError(TailorError):
     """A rewrite tried to add a skill, title, employer, date or number the resume lacks."""
-
-    exit_code = 1
 
 
 class ProviderError(TailorError):
     """A tailoring provider failed or returned something unusable."""
 
-    exit_code = 1
+
+class HistoryError(TailorError):
+    """The run history (SQLite) could not be read or written."""

@@ -278,7 +278,7 @@ def parse_since(text: str) -> timedelta:
     match = _SINCE.match(text)
     amount = float(match.group(1)) if match else 0.0
     if not match or amount <= 0:
-        raise ConfigError(f"--since: expected a positive duration like 30m, 12h, 7d or 2w, got {text!r}")
+        raise ConfigError(f"expected a positive duration like 30m, 12h, 7d or 2w, got {text!r}")
     return timedelta(seconds=amount * _UNIT_SECONDS[match.group(2).lower()])
 
 
@@ -369,9 +369,9 @@ class History:
         estimated cost.
         """
         if by is not None and by not in _GROUP_COLUMNS:
-            raise ConfigError(f"--by: expected one of {', '.join(_GROUP_COLUMNS)}, got {by!r}")
+            raise ConfigError(f"by: expected one of {', '.join(_GROUP_COLUMNS)}, got {by!r}")
         if buckets < 1:
-            raise ConfigError(f"--buckets: expected at least 1, got {buckets}")
+            raise ConfigError(f"buckets: expected at least 1, got {buckets}")
         until = (now or datetime.now(UTC)).astimezone(UTC)
         start = until - since if since is not None else None
         key_column = _GROUP_COLUMNS[by] if by else "''"

@@ -2,26 +2,46 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Annotated, Optional
 
-from rich.table import Table
-from rich.text import Text
+import typer
 
+from tailor.cli.options import ConfigOpt, GroupBy, JsonOpt
 from tailor.cli.settings import settings_from_flags
 
 if TYPE_CHECKING:
+    from rich.table import Table
+    from rich.text import Text
+
     from tailor.pipeline.history import Analytics, Figures
 
 SPARKS = "▁▂▃▄▅▆▇█"
 
 
+def analytics(
+    since: Annotated[Optional[str], typer.Option("--since", help="Only runs this recent: 30m, 12h, 7d, 2w.")] = None,
+    by: Annotated[Optional[GroupBy], typer.Option("--by", help="Group the figures.")] = None,
+    config: ConfigOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Improvement, target-met rate, durations and trends from the run history."""
+    from tailor.cli.errors import run_guarded
+
+    run_guarded(analytics_command, since=since, by=by.value if by else None, config=config, as_json=as_json)
+
+
 def analytics_command(*, since: str | None, by: str | None, config: Path | None, as_json: bool) -> int:
+    import json
+
+    from tailor.pipeline.errors import ConfigError
     from tailor.pipeline.history import History, parse_since
 
-    period = parse_since(since) if since else None
+    try:
+        period = parse_since(since) if since else None
+    except ConfigError as error:
+        raise ConfigError(f"--since: {error}") from None
     settings = settings_from_flags(config)
     with History(settings.history_path) as history:
         prices = {model: (p.input, p.output) for model, p in settings.openai.prices.items()}
@@ -60,6 +80,8 @@ def _row(figures: Figures) -> list[str]:
 
 
 def _figures_table(analytics: Analytics) -> Table:
+    from rich.table import Table
+
     period = f"since {analytics.since:%Y-%m-%d %H:%M} UTC" if analytics.since else "all history"
     table = Table(title=f"Runs ({period})", title_justify="left")
     table.add_column(analytics.by or "", style="bold")
@@ -83,6 +105,8 @@ def sparkline(values: list[float | None]) -> str:
 
 
 def _trend(analytics: Analytics) -> Text:
+    from rich.text import Text
+
     improvements = [b.avg_improvement for b in analytics.trend]
     durations = [b.avg_duration_ms for b in analytics.trend]
     start = analytics.trend[0].start if analytics.trend else None

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import signal
 import sys
 import threading
@@ -10,10 +9,22 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal, Optional
 
+import typer
+
+from tailor.cli.options import (
+    ConfigOpt,
+    FallbackOpt,
+    FormatOpt,
+    JsonOpt,
+    NoCacheOpt,
+    OutFolderOpt,
+    ProfileOpt,
+    ProviderOpt,
+    ScaleOpt,
+)
 from tailor.cli.settings import settings_from_flags
-from tailor.pipeline.errors import InputError
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -22,6 +33,58 @@ if TYPE_CHECKING:
 
 _SHOWN_FAILURES = 50
 _SHOWN_RANKS = 20
+
+
+def batch(
+    folder: Annotated[Path, typer.Argument(help="Folder of resumes (searched recursively).", show_default=False)],
+    job: Annotated[Optional[Path], typer.Option("--job", "-j", help="One job description for every resume.")] = None,
+    jobs: Annotated[Optional[Path], typer.Option("--jobs", help="A folder of jobs: every resume against every job.")] = None,
+    out: OutFolderOpt = Path("tailored"),
+    concurrency: Annotated[Optional[int], typer.Option("--concurrency", min=1, help="Items in flight at once.")] = None,
+    workers: Annotated[Optional[int], typer.Option("--workers", min=1, help="Worker processes (default: cores).")] = None,
+    fmt: FormatOpt = None,
+    force: Annotated[bool, typer.Option("--force", help="Redo items whose output is up to date.")] = False,
+    no_cache: NoCacheOpt = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    executor: Annotated[
+        Optional[str],
+        typer.Option("--executor", metavar="local|dask", help="Where items run: local processes, or a Dask cluster.", show_default=False),
+    ] = None,
+    scheduler: Annotated[
+        Optional[str],
+        typer.Option("--scheduler", metavar="tcp://HOST:PORT", help="Join this Dask cluster (default: start one on this machine)."),
+    ] = None,
+    provider: ProviderOpt = None,
+    fallback: FallbackOpt = None,
+    profile: ProfileOpt = None,
+    scale: ScaleOpt = None,
+    config: ConfigOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Tailor a whole folder of resumes, isolating every failure, with a summary (p50/p95/p99)."""
+    from tailor.cli.errors import run_guarded
+
+    run_guarded(
+        batch_command,
+        folder=folder,
+        job=job,
+        jobs=jobs,
+        out=out,
+        concurrency=concurrency,
+        workers=workers,
+        fmt=fmt.value if fmt else None,
+        force=force,
+        use_cache=not no_cache,
+        quiet=quiet,
+        executor=executor,
+        scheduler=scheduler,
+        provider=provider,
+        fallback=fallback.value if fallback else None,
+        profile=profile,
+        scale=scale,
+        config=config,
+        as_json=as_json,
+    )
 
 
 def batch_command(
@@ -45,7 +108,10 @@ def batch_command(
     config: Path | None,
     as_json: bool,
 ) -> int:
+    import json
+
     from tailor.pipeline.batch import Batch, Tally, rank
+    from tailor.pipeline.errors import InputError
 
     if (job is None) == (jobs is None):
         raise InputError("give exactly one of --job FILE (one job for every resume) or --jobs DIR (every job)")
@@ -117,6 +183,7 @@ def batch_command(
 
 def _job_files(job: Path | None, jobs: Path | None, max_bytes: int) -> list[Path]:
     """The job files, each read and checked now: a bad job is bad usage, not N failed items."""
+    from tailor.pipeline.errors import InputError
     from tailor.pipeline.readers._files import JOB_SUFFIXES, read_job
 
     if job is not None:
@@ -137,6 +204,8 @@ def _job_files(job: Path | None, jobs: Path | None, max_bytes: int) -> list[Path
 
 def _executor(executor: str | None, scheduler: str | None) -> Literal["local", "dask"]:
     """``--executor``, checked; ``--scheduler`` alone means dask."""
+    from tailor.pipeline.errors import InputError
+
     if executor not in (None, "local", "dask"):
         raise InputError(f"--executor {executor}: expected local or dask")
     if scheduler is not None:
@@ -149,6 +218,8 @@ def _executor(executor: str | None, scheduler: str | None) -> Literal["local", "
 
 
 def _make_out(out: Path) -> None:
+    from tailor.pipeline.errors import InputError
+
     try:
         out.mkdir(parents=True, exist_ok=True)
     except FileExistsError:

@@ -2,22 +2,33 @@
 
 from __future__ import annotations
 
-import json
 import shutil
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Annotated, Any, Optional
 
-from rich.table import Table
+import typer
 
+from tailor.cli.options import ConfigOpt, JsonOpt
 from tailor.cli.settings import settings_from_flags
 
 if TYPE_CHECKING:
+    from rich.table import Table
+
     from tailor.pipeline.cache import CacheStats
 
 
 def _print_json(data: Any) -> None:
+    import json
+
     sys.stdout.write(json.dumps(data) + "\n")
+
+
+def stats(config: ConfigOpt = None, as_json: JsonOpt = False) -> None:
+    """Hits, misses, hit rate, entries and bytes, per tier and per step."""
+    from tailor.cli.errors import run_guarded
+
+    run_guarded(stats_command, config=config, as_json=as_json)
 
 
 def stats_command(*, config: Path | None, as_json: bool) -> int:
@@ -36,6 +47,8 @@ def stats_command(*, config: Path | None, as_json: bool) -> int:
 
 
 def _stats_table(stats: CacheStats) -> Table:
+    from rich.table import Table
+
     table = Table(title=f"Cache statistics ({stats.directory or 'memory only'})", title_justify="left")
     for column in ("tier", "step", "hits", "misses", "hit rate", "entries", "raw", "stored"):
         table.add_column(column, justify="left" if column in ("tier", "step") else "right")
@@ -68,6 +81,18 @@ def _size(n: int) -> str:
     return str(n)
 
 
+def clear(
+    step: Annotated[Optional[str], typer.Option("--step", help="Only this step's entries.")] = None,
+    all_: Annotated[bool, typer.Option("--all", help="Also reset the statistics.")] = False,
+    config: ConfigOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Remove cached entries (every resume, or one step's)."""
+    from tailor.cli.errors import run_guarded
+
+    run_guarded(clear_command, step=step, all_=all_, config=config, as_json=as_json)
+
+
 def clear_command(*, step: str | None, all_: bool, config: Path | None, as_json: bool) -> int:
     from tailor.pipeline.app.session import open_cache
 
@@ -94,6 +119,19 @@ def clear_command(*, step: str | None, all_: bool, config: Path | None, as_json:
     return 0
 
 
+def invalidate(
+    resume: Annotated[Optional[Path], typer.Option("--resume", help="Drop everything derived from this resume.")] = None,
+    job: Annotated[Optional[Path], typer.Option("--job", help="Drop everything derived from this job.")] = None,
+    step: Annotated[Optional[str], typer.Option("--step", help="Drop every entry of this step.")] = None,
+    config: ConfigOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Cascade-invalidate entries derived from a resume, a job or a step."""
+    from tailor.cli.errors import run_guarded
+
+    run_guarded(invalidate_command, resume=resume, job=job, step=step, config=config, as_json=as_json)
+
+
 def invalidate_command(
     *, resume: Path | None, job: Path | None, step: str | None, config: Path | None, as_json: bool
 ) -> int:
@@ -118,6 +156,17 @@ def invalidate_command(
     total = sum(dropped.values())
     _report(as_json, {"invalidated": dropped, "dropped": total}, f"dropped {total} entries derived from it")
     return 0
+
+
+def warm(
+    jobs: Annotated[Path, typer.Option("--jobs", help="Folder of job descriptions to analyse ahead of time.")],
+    config: ConfigOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Pre-compute job analyses for a folder of jobs."""
+    from tailor.cli.errors import run_guarded
+
+    run_guarded(warm_command, jobs=jobs, config=config, as_json=as_json)
 
 
 def warm_command(*, jobs: Path, config: Path | None, as_json: bool) -> int:

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Annotated, Optional
 
-import anyio
+import typer
 
+from tailor.cli.options import ConfigOpt, JobOpt, JsonOpt, ProfileOpt, ProviderOpt, ResumeArg, ScaleOpt
 from tailor.cli.settings import settings_from_flags
 
 if TYPE_CHECKING:
@@ -20,6 +20,34 @@ if TYPE_CHECKING:
     from tailor.pipeline.app.compare import Comparison
 
 SVG_WIDTH = 120
+
+
+def compare(
+    resume: ResumeArg,
+    job: JobOpt,
+    runs: Annotated[int, typer.Option("--runs", "-n", min=1, help="Runs per schedule.")] = 5,
+    svg: Annotated[Optional[Path], typer.Option("--svg", help="Also save the timelines as an SVG picture.")] = None,
+    provider: ProviderOpt = None,
+    profile: ProfileOpt = None,
+    scale: ScaleOpt = None,
+    config: ConfigOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Run the pipeline sequentially, in waves and in parallel; compare medians and timelines."""
+    from tailor.cli.errors import run_guarded
+
+    run_guarded(
+        compare_command,
+        resume=resume,
+        job=job,
+        runs=runs,
+        svg=svg,
+        provider=provider,
+        profile=profile,
+        scale=scale,
+        config=config,
+        as_json=as_json,
+    )
 
 
 def compare_command(
@@ -34,6 +62,10 @@ def compare_command(
     config: Path | None,
     as_json: bool,
 ) -> int:
+    import json
+
+    import anyio
+
     from tailor.cli.render.outcome import error_console
     from tailor.pipeline.app.compare import SCHEDULES, compare_schedules
 

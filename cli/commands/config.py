@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
-from rich.table import Table
+from tailor.cli.options import ConfigOpt, JsonOpt
+
+
+def show(config: ConfigOpt = None, as_json: JsonOpt = False) -> None:
+    """Print the merged settings and where each value came from."""
+    from tailor.cli.errors import run_guarded
+
+    run_guarded(show_command, config=config, as_json=as_json)
 
 
 def show_command(*, config: Path | None, as_json: bool) -> int:
+    import json
+
     from tailor.config import load_settings
 
     loaded = load_settings(config)
@@ -18,6 +26,8 @@ def show_command(*, config: Path | None, as_json: bool) -> int:
         data = {key: {"value": _plain(value), "source": source} for key, value, source in items}
         sys.stdout.write(json.dumps(data) + "\n")
         return 0
+    from rich.table import Table
+
     from tailor.cli.render.outcome import console
 
     table = Table(title="Settings (defaults < file < TAILOR_* environment < flags)", title_justify="left")

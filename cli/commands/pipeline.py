@@ -2,13 +2,27 @@
 
 from __future__ import annotations
 
-import json
 import sys
+from typing import Annotated
 
-from rich.tree import Tree
+import typer
+
+from tailor.cli.options import JsonOpt
+
+
+def show(
+    mermaid: Annotated[bool, typer.Option("--mermaid", help="Print a Mermaid flowchart instead of a tree.")] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Draw the tailoring pipeline: steps, what each needs, and its options."""
+    from tailor.cli.errors import run_guarded
+
+    run_guarded(show_command, mermaid=mermaid, as_json=as_json)
 
 
 def show_command(*, mermaid: bool, as_json: bool) -> int:
+    import json
+
     from tailor.pipeline.app.graphs import local_graph
 
     graph = local_graph()
@@ -35,6 +49,8 @@ def show_command(*, mermaid: bool, as_json: bool) -> int:
             lines += [f"    {need} --> {name}" for need in graph.needs(name)]
         sys.stdout.write("\n".join(lines) + "\n")
         return 0
+    from rich.tree import Tree
+
     from tailor.cli.render.outcome import console
 
     tree = Tree(f"[bold]tailoring pipeline[/] ({len(graph.order)} steps, inputs: {', '.join(graph.inputs)})")

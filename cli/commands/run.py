@@ -2,16 +2,78 @@
 
 from __future__ import annotations
 
-import json
-import logging
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Optional
 
-import anyio
+import typer
 
+from tailor.cli.options import (
+    ConfigOpt,
+    FallbackOpt,
+    FormatOpt,
+    JobOpt,
+    JsonOpt,
+    Length,
+    NoCacheOpt,
+    OutFileOpt,
+    ProfileOpt,
+    ProviderOpt,
+    ResumeArg,
+    ScaleOpt,
+    Schedule,
+    TailorMode,
+    Tone,
+)
 from tailor.cli.settings import settings_from_flags
+
+if TYPE_CHECKING:
+    from tailor.pipeline.app.run import RunOutcome
+
+
+def run(
+    resume: ResumeArg,
+    job: JobOpt,
+    out: OutFileOpt = None,
+    fmt: FormatOpt = None,
+    mode: Annotated[Optional[TailorMode], typer.Option("--mode", help="full, or partial (summary and skills only).")] = None,
+    tone: Annotated[Optional[Tone], typer.Option("--tone", help="Tone of the rewritten summary.")] = None,
+    length: Annotated[Optional[Length], typer.Option("--length", help="concise drops the least relevant bullets.")] = None,
+    schedule: Annotated[Schedule, typer.Option("--schedule", help="How the engine schedules steps.")] = Schedule.parallel,
+    sequential: Annotated[bool, typer.Option("--sequential", help="Shorthand for --schedule sequential.")] = False,
+    no_cache: NoCacheOpt = False,
+    explain: Annotated[bool, typer.Option("--explain", help="Show what halving each critical step would save.")] = False,
+    provider: ProviderOpt = None,
+    fallback: FallbackOpt = None,
+    profile: ProfileOpt = None,
+    scale: ScaleOpt = None,
+    config: ConfigOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Tailor one resume to one job; write it and report the scores, changes and timings."""
+    from tailor.cli.errors import run_guarded
+
+    run_guarded(
+        run_command,
+        resume=resume,
+        job=job,
+        out=out,
+        fmt=fmt.value if fmt else None,
+        mode=mode.value if mode else None,
+        tone=tone.value if tone else None,
+        length=length.value if length else None,
+        schedule="sequential" if sequential else schedule.value,
+        use_cache=not no_cache,
+        explain=explain,
+        provider=provider,
+        fallback=fallback.value if fallback else None,
+        profile=profile,
+        scale=scale,
+        config=config,
+        as_json=as_json,
+    )
 
 
 def run_command(
@@ -33,6 +95,10 @@ def run_command(
     config: Path | None,
     as_json: bool,
 ) -> int:
+    import json
+
+    import anyio
+
     from tailor.pipeline.app.session import RunRequest, Session
 
     settings = settings_from_flags(
@@ -42,7 +108,7 @@ def run_command(
     request = RunRequest(resume=resume, job=job, output=out, format=fmt, schedule=schedule)
     warnings: list[str] = []
 
-    async def go():  # type: ignore[no-untyped-def]
+    async def go() -> RunOutcome:
         async with Session(settings, use_cache=use_cache, warn=warnings.append) as session:
             outcome = await session.tailor(request)
             # The log step runs in the background; a bounded wait lets the report show it.
@@ -66,21 +132,18 @@ def run_command(
     return 0
 
 
-class _Collect(logging.Handler):
-    def __init__(self, into: list[str]) -> None:
-        super().__init__(logging.WARNING)
-        self._into = into
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self._into.append(" ".join(record.getMessage().split()))
-
-
 @contextmanager
 def _log_warnings_into(warnings: list[str]) -> Iterator[None]:
     """Warnings the library logs (e.g. a corrupted history moved aside) join the run's warnings,
     so --json carries them and stderr gets no bare log line."""
+    import logging
+
+    class Collect(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            warnings.append(" ".join(record.getMessage().split()))
+
     logger = logging.getLogger("tailor")
-    handler = _Collect(warnings)
+    handler = Collect(logging.WARNING)
     logger.addHandler(handler)
     try:
         yield

@@ -124,7 +124,7 @@ class Session:
         fmt = request.format or settings.tailoring.output_format
         output = request.output or output_path(request.resume, fmt)
         if _same_file(output, request.resume):
-            raise TailorError(f"{output}: refusing to overwrite the input resume; choose another --out")
+            raise TailorError(f"{output}: refusing to overwrite the input resume; choose another output file")
         # The event log feeds the history row; with no history and no listener the engine
         # builds no events at all.
         log = EventLog() if self.history is not None else None

@@ -140,9 +140,9 @@ def test_to_dict_is_json_ready(history: History) -> None:
 
 
 def test_bad_arguments_are_usage_errors(history: History) -> None:
-    with pytest.raises(ConfigError, match="--by: expected one of mode, provider, job, got 'day'"):
+    with pytest.raises(ConfigError, match="^by: expected one of mode, provider, job, got 'day'"):
         history.analytics(by="day")  # type: ignore[arg-type]
-    with pytest.raises(ConfigError, match="--buckets"):
+    with pytest.raises(ConfigError, match="^buckets: expected at least 1"):
         history.analytics(buckets=0)
 
 
@@ -163,5 +163,5 @@ def test_parse_since(text: str, expected: timedelta) -> None:
 
 @pytest.mark.parametrize("text", ["", "7", "d", "7 days", "-1d", "0h", "1y", "1d2h", "７d"])
 def test_parse_since_rejects_unclear_text(text: str) -> None:
-    with pytest.raises(ConfigError, match=r"--since: expected a positive duration like 30m, 12h, 7d or 2w, got"):
+    with pytest.raises(ConfigError, match=r"^expected a positive duration like 30m, 12h, 7d or 2w, got"):
         parse_since(text)
