@@ -1,13 +1,13 @@
-"""A batch on a Dask cluster: chunks as tasks, bounded in flight, streamed back, re-run when a worker is lost.
+"""The ``Executor`` on a Dask cluster: chunks as tasks, bounded in flight, re-run when a worker is lost.
 
 Without a scheduler address a ``distributed.LocalCluster`` is started (one
 single-threaded worker process per requested worker, no dashboard); with one, the
-batch joins that cluster. Each chunk is one task (``retries=2``, ``pure=False``):
-a worker lost mid-chunk makes the scheduler run the chunk again elsewhere, and
-an item already reported (a chunk that arrived twice) is not reported again.
-Outputs are written by the worker that runs the item (atomically, so a re-run
-just replaces it); the manifest and the history are written here, by the client,
-once per item.
+batch joins that cluster. Each chunk is one task (``worker.run_remote_chunk``,
+``retries=2``, ``pure=False``): a worker lost mid-chunk makes the scheduler run the
+chunk again elsewhere (the driver does not report an item twice). Outputs are
+written by the worker that runs the item (atomically, so a re-run just replaces
+it); the manifest and the history are written by the driver, in the client, once
+per item.
 """
 
 from __future__ import annotations
@@ -21,35 +21,123 @@ import time
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
-from tailor.pipeline.batch.report import BatchItem, ItemOutcome
-from tailor.pipeline.batch.worker import WorkItem, WorkResult, one_line
-from tailor.pipeline.errors import InputError, TailorError
+from tailor.pipeline.batch.executor import ChunkLost, Finished, WorkItem, one_line
+from tailor.pipeline.batch.worker import run_remote_chunk
+from tailor.pipeline.errors import InputError
 
 if TYPE_CHECKING:
     from distributed import Client
 
-    from tailor.pipeline.batch.driver import Batch
-    from tailor.pipeline.batch.plan import Produced
-    from tailor.pipeline.history import RunRecord
-
-CHUNK_SIZE = 8  # items per task: a task costs the scheduler ~ms, an item ~tens of ms
 RETRIES = 2  # a chunk that raised is tried again this often (a lost worker is the scheduler's own re-run)
-_POLL_S = 0.005  # how often the client looks for finished chunks and at should_stop
+_POLL_S = 0.005  # how often the client looks for finished chunks while it waits
 _CONNECT_S = 10.0  # how long to wait for a --scheduler to answer
 _NO_WORKERS_S = 30.0  # a cluster without any worker this long will not run what is in flight
+_WORKERS_CHECK_S = 1.0  # how often a wait asks the scheduler whether any worker is left
 
-_worker_lock = threading.Lock()  # in a worker: one chunk at a time per process (one Session, one event loop)
+
+class DaskExecutor:
+    """Chunks as tasks on the cluster (two per worker thread in flight); the parent writes the history."""
+
+    parent_writes_history = True  # workers keep each item's record and send it back with the chunk
+
+    def __init__(
+        self,
+        settings_data: dict[str, Any],
+        *,
+        use_cache: bool,
+        batch_id: str,
+        scheduler: str | None,
+        workers: int,
+        warn: Callable[[str], None],
+    ) -> None:
+        self._args = (settings_data, use_cache, batch_id)
+        self._warn = warn
+        self._in_flight: dict[Any, list[WorkItem]] = {}
+        self._given_up = False  # the cluster had no worker for _NO_WORKERS_S: what was in flight is lost
+        self._stack = contextlib.ExitStack()
+        try:
+            self._client = self._stack.enter_context(dask_client(scheduler, workers))
+            from distributed import as_completed
+
+            self._finished = as_completed()
+            self._limit = 2 * max(1, _threads(self._client))
+        except BaseException:
+            self._stack.close()
+            raise
+        self._workers_seen = time.monotonic()  # when the cluster last had a worker
+        self._checked = self._workers_seen
+
+    @property
+    def in_flight(self) -> int:
+        return len(self._in_flight)
+
+    @property
+    def full(self) -> bool:
+        return len(self._in_flight) >= self._limit
+
+    @property
+    def given_up(self) -> bool:
+        return self._given_up
+
+    def submit(self, chunk: list[WorkItem]) -> None:
+        # Absolute: a worker's working folder is not the client's.
+        work = [(i, os.path.abspath(resume), os.path.abspath(job), os.path.abspath(output)) for i, resume, job, output in chunk]
+        future = self._client.submit(run_remote_chunk, work, *self._args, retries=RETRIES, pure=False)
+        self._in_flight[future] = chunk
+        self._finished.add(future)
+
+    def completed(self, timeout: float) -> list[Finished]:
+        deadline = time.monotonic() + timeout
+        while not self._finished.has_ready():
+            if time.monotonic() >= deadline:
+                return []
+            time.sleep(_POLL_S)
+            if self._no_worker_for_too_long():
+                return self._give_up()
+        finished: list[Finished] = []
+        for future in self._finished.next_batch(block=False):
+            chunk = self._in_flight.pop(future, None)
+            if chunk is not None:  # None: a chunk given up on, whose cancellation came back
+                finished.append((chunk, _outcome(future)))
+        return finished
+
+    def stop(self) -> None:
+        """Nothing to cancel: chunks already sent finish (at most two per worker thread) and are recorded."""
+
+    def close(self) -> None:
+        self._stack.close()
+
+    def _no_worker_for_too_long(self) -> bool:
+        now = time.monotonic()
+        if now - self._checked < _WORKERS_CHECK_S:
+            return False
+        self._checked = now
+        if self._client.nthreads():
+            self._workers_seen = now
+            return False
+        return now - self._workers_seen > _NO_WORKERS_S
+
+    def _give_up(self) -> list[Finished]:
+        """No worker left: what is in flight is lost (failed), and the driver submits nothing more."""
+        self._given_up = True
+        self._warn(f"the Dask cluster has had no worker for {_NO_WORKERS_S:g} s: gave up on the items in flight")
+        self._client.cancel(list(self._in_flight))
+        lost = ChunkLost("no Dask worker left to run this item")
+        finished: list[Finished] = [(chunk, lost) for chunk in self._in_flight.values()]
+        self._in_flight.clear()
+        return finished
 
 
-def run_remote_chunk(
-    chunk: list[WorkItem], settings_data: dict[str, Any], use_cache: bool, batch_id: str
-) -> tuple[list[WorkResult], list[str], dict[int, RunRecord]]:
-    """The task a Dask worker runs: its process's Session (opened by the batch's first chunk here), then the chunk."""
-    from tailor.pipeline.batch import worker
-
-    with _worker_lock:
-        worker.ensure_worker(settings_data, use_cache, batch_id, keep_history=True)
-        return worker.run_chunk_keeping_history(chunk)
+def _outcome(future: Any) -> Any:
+    """A finished task's ChunkResult, or the error that lost its chunk."""
+    if future.status == "finished":
+        return future.result()
+    if future.status != "error":
+        return ChunkLost("the chunk was cancelled on the Dask cluster")
+    error = future.exception()
+    if type(error).__name__ == "KilledWorker":
+        return ChunkLost(f"Dask workers died while this item was in flight, {RETRIES + 1} times or more ({one_line(str(error))})")
+    return error
 
 
 @contextlib.contextmanager
@@ -58,7 +146,7 @@ def dask_client(scheduler: str | None, workers: int) -> Iterator[Client]:
     try:
         from distributed import Client, LocalCluster
     except ImportError:
-        raise InputError("--executor dask: the distributed package is missing (pip install 'tailor-cli[distributed]')") from None
+        raise InputError("the Dask executor needs the distributed package, which is missing (pip install 'tailor-cli[distributed]')") from None
     if scheduler:
         try:
             client = Client(scheduler, timeout=_CONNECT_S)
@@ -90,156 +178,6 @@ def _sigint_ignored() -> Iterator[None]:
         signal.signal(signal.SIGINT, previous)
 
 
-def run_on_dask(
-    batch: Batch,
-    plan: Iterator[tuple[BatchItem, Produced | None]],
-    report: Callable[[ItemOutcome], None],
-    flush: Callable[[], None],
-    should_stop: Callable[[], bool],
-) -> bool:
-    """Run ``plan``'s items that are not up to date on the cluster; return True when stopped early.
-
-    ``plan`` ends when a stop is asked for; chunks already sent finish (at most two per
-    worker thread) and are recorded, so their outputs are not redone on the next run.
-    """
-    history = _open_history(batch)
-    pending: dict[int, BatchItem] = {}  # items sent and not yet reported, by index
-    seen_warnings: set[str] = set()
-    history_failed = False
-
-    def collect(future: Any) -> None:
-        nonlocal history_failed
-        chunk: list[WorkItem] = in_flight.pop(future)
-        if future.status != "finished":
-            error = future.exception() if future.status == "error" else None
-            reason = _lost_reason(error)
-            for work in chunk:
-                item = pending.pop(work[0], None)
-                if item is not None:
-                    report(ItemOutcome(item, "failed", reason, None, None, 0.0))
-            return
-        results, warnings, records = future.result()
-        for i, status, error, before, after, duration in results:
-            item = pending.pop(i, None)
-            if item is None:  # already reported: this chunk ran twice
-                continue
-            report(ItemOutcome(item, status, error, before, after, duration))  # type: ignore[arg-type]
-            record = records.get(i)
-            if history is not None and record is not None and not history_failed:
-                try:
-                    history.record(record)
-                except TailorError as exc:  # the batch goes on without its history, said once
-                    history_failed = True
-                    batch.warn(f"history not written: {exc}")
-        for warning in warnings:
-            if warning not in seen_warnings:
-                seen_warnings.add(warning)
-                batch.warn(warning)
-
-    in_flight: dict[Any, list[WorkItem]] = {}
-    settings_data = batch.settings.model_dump(mode="json")
-    gave_up = False  # the cluster had no worker for _NO_WORKERS_S: what is in flight is failed, the rest not started
-
-    def halted() -> bool:
-        return gave_up or should_stop()
-
-    try:
-        with dask_client(batch.scheduler, batch.workers) as client:
-            from distributed import as_completed
-
-            finished = as_completed()
-            limit = 2 * max(1, _threads(client))
-            workers_seen = time.monotonic()  # when the cluster last had a worker
-            checked = workers_seen
-
-            def drain(block: bool, stoppable: bool = True) -> None:
-                nonlocal gave_up, workers_seen, checked
-                while block and not finished.has_ready() and not (stoppable and halted()):
-                    time.sleep(_POLL_S)
-                    now = time.monotonic()
-                    if now - checked < 1.0:
-                        continue
-                    checked = now
-                    if client.nthreads():
-                        workers_seen = now
-                    elif now - workers_seen > _NO_WORKERS_S:
-                        give_up()
-                        return
-                if finished.has_ready():
-                    for future in finished.next_batch(block=False):
-                        collect(future)
-                    flush()
-
-            def give_up() -> None:
-                nonlocal gave_up
-                gave_up = True
-                batch.warn(f"the Dask cluster has had no worker for {_NO_WORKERS_S:g} s: gave up on the items in flight")
-                client.cancel(list(in_flight))
-                for chunk in in_flight.values():
-                    for work in chunk:
-                        item = pending.pop(work[0], None)
-                        if item is not None:
-                            report(ItemOutcome(item, "failed", "no Dask worker left to run this item", None, None, 0.0))
-                in_flight.clear()
-
-            def submit(chunk: list[WorkItem]) -> None:
-                future = client.submit(
-                    run_remote_chunk, chunk, settings_data, batch.use_cache, batch.batch_id, retries=RETRIES, pure=False
-                )
-                in_flight[future] = chunk
-                finished.add(future)
-
-            chunk: list[WorkItem] = []
-            for item, done in plan:
-                if done is not None:
-                    report(ItemOutcome(item, "skipped", None, done.score_before, done.score_after, 0.0))
-                    continue
-                pending[item.index] = item
-                # Absolute: a worker's working folder is not the client's.
-                chunk.append((item.index, os.path.abspath(item.resume), os.path.abspath(item.job), os.path.abspath(item.output)))
-                if len(chunk) == CHUNK_SIZE:
-                    while len(in_flight) >= limit and not halted():
-                        drain(block=True)
-                    if halted():
-                        break
-                    submit(chunk)
-                    chunk = []
-                    drain(block=False)
-            if chunk and not halted():
-                submit(chunk)
-                chunk = []
-            for work in chunk:  # gathered but never sent
-                report(ItemOutcome(pending.pop(work[0]), "not_started", None, None, None, 0.0))
-            while in_flight:
-                drain(block=True, stoppable=False)
-    finally:
-        if history is not None:
-            history.close()
-    return should_stop()
-
-
-def _open_history(batch: Batch) -> Any:
-    if not batch.settings.history.enabled:
-        return None
-    from tailor.pipeline.history import History
-
-    try:
-        return History(batch.settings.history_path)
-    except (TailorError, OSError) as error:
-        batch.warn(f"history disabled: {error}")
-        return None
-
-
 def _threads(client: Client) -> int:
     """Worker threads in the cluster now: how many chunks can run at once."""
     return sum(client.nthreads().values())
-
-
-def _lost_reason(error: BaseException | None) -> str:
-    """Why a whole chunk failed on the cluster (its items were never reported)."""
-    if error is None:
-        return "the chunk was cancelled on the Dask cluster"
-    name = type(error).__name__
-    if name == "KilledWorker":
-        return f"Dask workers died while this item was in flight, {RETRIES + 1} times or more ({one_line(str(error))})"
-    return f"internal error: {name}: {one_line(str(error))}"

@@ -1,12 +1,13 @@
 """Run a batch: stream the plan, skip what is up to date, tailor the rest, report each outcome.
 
-The local provider is CPU-bound: its items go in chunks to worker processes (one
-Session each). I/O-bound providers (simulated) run in this process with async
-concurrency over one Session. ``executor="dask"`` sends the chunks to a Dask
-cluster instead, whatever the provider (``_batch_dask``). Either way outcomes
-reach ``on_outcome`` as they finish, successes are recorded in the --out manifest
-at once, and ``should_stop`` (Ctrl-C) stops the intake: items in flight finish,
-the rest are "not_started".
+The local provider is CPU-bound: its items go in chunks of ``CHUNK_SIZE`` to an
+``Executor``: worker processes (``executor_pool``, one Session each) or, with
+``executor="dask"``, a Dask cluster whatever the provider (``_dask``). One loop
+(``Batch._run_chunks``) drives either. I/O-bound providers (simulated) run in this
+process with async concurrency over one Session. Either way outcomes reach
+``on_outcome`` as they finish, successes are recorded in the --out manifest at once,
+and ``should_stop`` (Ctrl-C) stops the intake: items in flight finish, the rest are
+"not_started".
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
+from tailor.pipeline.batch.executor import CHUNK_SIZE, Executor, Finished, WorkItem, lost_reason
+from tailor.pipeline.batch.inprocess import run_in_process
 from tailor.pipeline.batch.plan import (
     Namer,
     OutputIndex,
@@ -25,13 +28,14 @@ from tailor.pipeline.batch.plan import (
     SkipNote,
     walk_resumes,
 )
-from tailor.pipeline.batch.report import BatchItem, ItemOutcome
+from tailor.pipeline.batch.report import BatchItem, ItemOutcome, Status
+from tailor.pipeline.errors import TailorError
 from tailor.pipeline.writers import output_extension, remove_stale_parts
 
 if TYPE_CHECKING:
     from tailor.config import Settings
+    from tailor.pipeline.history import History, RunRecord
 
-CHUNK_SIZE = 8  # items per worker task: amortises the IPC, small enough to balance the tail
 _POLL_S = 0.1  # how often the parent looks at should_stop while waiting
 
 
@@ -78,14 +82,14 @@ class Batch:
             self._warm_jobs()
         plan = self._plan(index, fingerprint)
         try:
-            if self.executor == "dask":
-                from tailor.pipeline.batch._dask import run_on_dask
-
-                stopped = run_on_dask(self, _until(plan, should_stop), report, index.flush, should_stop)
-            elif self.uses_processes:
-                stopped = self._run_processes(plan, report, index, should_stop)
+            if self.executor == "dask" or self.uses_processes:
+                stopped = self._run_chunks(plan, report, index, should_stop)
             else:
-                stopped = self._run_async(plan, report, should_stop)
+                to_run = _not_skipped(_until(plan, should_stop), report)
+                run_in_process(
+                    self.settings, to_run, report, use_cache=self.use_cache, concurrency=self.concurrency, batch_id=self.batch_id, warn=self.warn
+                )
+                stopped = should_stop()
             # What the stop left untouched is counted, not silently dropped.
             for item, _ in plan:
                 on_outcome(ItemOutcome(item, "not_started", None, None, None, 0.0))
@@ -123,118 +127,121 @@ class Batch:
                 yield BatchItem(n, found.path, job, f"{out}/{name}", name), done
                 n += 1
 
-    # --- worker processes -------------------------------------------------------
+    # --- chunks on an executor -------------------------------------------------
 
-    def _run_processes(
+    def _open_executor(self) -> Executor:
+        settings_data = self.settings.model_dump(mode="json")
+        if self.executor == "dask":
+            from tailor.pipeline.batch._dask import DaskExecutor
+
+            return DaskExecutor(
+                settings_data, use_cache=self.use_cache, batch_id=self.batch_id, scheduler=self.scheduler, workers=self.workers, warn=self.warn
+            )
+        from tailor.pipeline.batch.executor_pool import PoolExecutor
+
+        return PoolExecutor(settings_data, use_cache=self.use_cache, batch_id=self.batch_id, workers=self.workers)
+
+    def _run_chunks(
         self,
         plan: Iterator[tuple[BatchItem, Produced | None]],
         report: Callable[[ItemOutcome], None],
         index: OutputIndex,
         should_stop: Callable[[], bool],
     ) -> bool:
-        from tailor.pipeline.batch._pool import ChunkPool
-        from tailor.pipeline.batch.worker import init_worker, run_chunk
+        """The items not up to date, in chunks, on the executor; True when stopped early.
 
-        pending: dict[int, BatchItem] = {}  # items sent to workers, by index
+        The plan ends when a stop is asked for; chunks already sent finish (the pool
+        cancels those not yet started, and its workers stop between items) and are
+        recorded, so their outputs are not redone on the next run.
+        """
+        with contextlib.closing(self._open_executor()) as executor:
+            history = _ParentHistory.open(self.settings, self.warn) if executor.parent_writes_history else None
+            try:
+                return self._drive(executor, _until(plan, should_stop), report, index, should_stop, history)
+            finally:
+                if history is not None:
+                    history.close()
+
+    def _drive(
+        self,
+        executor: Executor,
+        plan: Iterator[tuple[BatchItem, Produced | None]],
+        report: Callable[[ItemOutcome], None],
+        index: OutputIndex,
+        should_stop: Callable[[], bool],
+        history: _ParentHistory | None,
+    ) -> bool:
+        pending: dict[int, BatchItem] = {}  # items sent and not yet reported, by index
         seen_warnings: set[str] = set()
 
-        def collect(finished: list[tuple[list[tuple[int, str, str, str]], Any]]) -> None:
+        def collect(finished: list[Finished]) -> None:
+            if not finished:
+                return
             for chunk, result in finished:
                 if isinstance(result, BaseException):
-                    reason = _lost_reason(result)
+                    reason = lost_reason(result)
+                    lost_status: Status = "not_started" if reason is None else "failed"
                     for work in chunk:
-                        item = pending.pop(work[0])
-                        status = "not_started" if reason is None else "failed"
-                        report(ItemOutcome(item, status, reason, None, None, 0.0))  # type: ignore[arg-type]
+                        lost = pending.pop(work[0], None)
+                        if lost is not None:
+                            report(ItemOutcome(lost, lost_status, reason, None, None, 0.0))
                     continue
-                results, warnings = result
+                results, warnings, records = result
                 for i, status, error, before, after, duration in results:
-                    report(ItemOutcome(pending.pop(i), status, error, before, after, duration))
+                    item = pending.pop(i, None)
+                    if item is None:  # already reported: this chunk ran twice (a Dask re-run)
+                        continue
+                    report(ItemOutcome(item, status, error, before, after, duration))  # type: ignore[arg-type]
+                    if history is not None and i in records:
+                        history.record(records[i])
                 for warning in warnings:
                     if warning not in seen_warnings:
                         seen_warnings.add(warning)
                         self.warn(warning)
             index.flush()
 
-        stopped = False
-        settings_data = self.settings.model_dump(mode="json")
-        with ChunkPool(
-            run_chunk,
-            workers=self.workers,
-            max_in_flight=2 * self.workers,
-            initializer=init_worker,
-            initargs=(settings_data, self.use_cache, self.batch_id),
-            preload=["tailor.pipeline.batch.worker", "tailor.pipeline.app.session"],
-        ) as pool:
-            chunk: list[tuple[int, str, str, str]] = []
-            for item, done in _until(plan, should_stop):
-                if done is not None:
-                    report(ItemOutcome(item, "skipped", None, done.score_before, done.score_after, 0.0))
-                    continue
-                pending[item.index] = item
-                chunk.append((item.index, item.resume, item.job, item.output))
-                if len(chunk) == CHUNK_SIZE:
-                    while pool.full and not should_stop():
-                        collect(pool.completed(_POLL_S))
-                    if should_stop():
-                        break
-                    pool.submit(chunk)
-                    chunk = []
-                    collect(pool.completed(0))
-            if chunk and not should_stop():
-                pool.submit(chunk)
+        def halted() -> bool:
+            return executor.given_up or should_stop()
+
+        chunk: list[WorkItem] = []
+        for item, done in plan:
+            if done is not None:
+                report(_skipped(item, done))
+                continue
+            pending[item.index] = item
+            chunk.append((item.index, item.resume, item.job, item.output))
+            if len(chunk) == CHUNK_SIZE:
+                while executor.full and not halted():
+                    collect(executor.completed(_POLL_S))
+                if halted():
+                    break
+                executor.submit(chunk)
                 chunk = []
-            while pool.in_flight:
-                if should_stop() and not stopped:
-                    stopped = True
-                    pool.stop()
-                collect(pool.completed(_POLL_S))
-            stopped = stopped or should_stop()
-            for work in chunk:  # gathered but never sent
-                report(ItemOutcome(pending.pop(work[0]), "not_started", None, None, None, 0.0))
-        return stopped
+                collect(executor.completed(0))
+        if chunk and not halted():
+            executor.submit(chunk)
+            chunk = []
+        for work in chunk:  # gathered but never sent
+            report(ItemOutcome(pending.pop(work[0]), "not_started", None, None, None, 0.0))
+        stopped = False
+        while executor.in_flight:
+            if should_stop() and not stopped:
+                stopped = True
+                executor.stop()
+            collect(executor.completed(_POLL_S))
+        return stopped or should_stop()
 
-    # --- async, one process -----------------------------------------------------
+def _not_skipped(plan: Iterator[tuple[BatchItem, Produced | None]], report: Callable[[ItemOutcome], None]) -> Iterator[BatchItem]:
+    """The items of ``plan`` to run; those up to date are reported skipped on the way."""
+    for item, done in plan:
+        if done is not None:
+            report(_skipped(item, done))
+        else:
+            yield item
 
-    def _run_async(
-        self,
-        plan: Iterator[tuple[BatchItem, Produced | None]],
-        report: Callable[[ItemOutcome], None],
-        should_stop: Callable[[], bool],
-    ) -> bool:
-        import anyio
 
-        from tailor.pipeline.app.session import RunRequest, Session
-        from tailor.pipeline.engine import batch_map
-        from tailor.pipeline.errors import TailorError
-
-        def to_run() -> Iterator[BatchItem]:
-            for item, done in _until(plan, should_stop):
-                if done is not None:
-                    report(ItemOutcome(item, "skipped", None, done.score_before, done.score_after, 0.0))
-                else:
-                    yield item
-
-        async def go() -> None:
-            async with Session(self.settings, use_cache=self.use_cache, warn=self.warn) as session:
-
-                async def tailor(item: BatchItem) -> tuple[float, float]:
-                    request = RunRequest(resume=Path(item.resume), job=Path(item.job), output=Path(item.output), batch_id=self.batch_id)
-                    outcome = await session.tailor(request)
-                    return outcome.ats_before.total, outcome.ats_after.total
-
-                results = batch_map(tailor, to_run(), concurrency=self.concurrency)
-                async with contextlib.aclosing(results):  # type: ignore[type-var]
-                    async for r in results:
-                        if r.status == "ok":
-                            report(ItemOutcome(r.item, "ok", None, r.value[0], r.value[1], r.duration_ms))
-                        else:
-                            error = r.error
-                            reason = str(error) if isinstance(error, TailorError) else f"internal error: {type(error).__name__}: {error}"
-                            report(ItemOutcome(r.item, "failed", " ".join(reason.split()), None, None, r.duration_ms))
-
-        anyio.run(go)
-        return should_stop()
+def _skipped(item: BatchItem, done: Produced) -> ItemOutcome:
+    return ItemOutcome(item, "skipped", None, done.score_before, done.score_after, 0.0)
 
 
 def _until(plan: Iterator[Any], should_stop: Callable[[], bool]) -> Iterator[Any]:
@@ -246,13 +253,34 @@ def _until(plan: Iterator[Any], should_stop: Callable[[], bool]) -> Iterator[Any
             return
 
 
-def _lost_reason(error: BaseException) -> str | None:
-    """Why a whole chunk was lost; None when it was cancelled by a stop (its items never started)."""
-    from concurrent.futures import CancelledError
-    from concurrent.futures.process import BrokenProcessPool
+class _ParentHistory:
+    """The history, written here from the records the workers send back (they write none themselves)."""
 
-    if isinstance(error, CancelledError):
-        return None
-    if isinstance(error, BrokenProcessPool):
-        return f"worker process crashed while this item was in flight ({' '.join(str(error).split())})"
-    return f"internal error: {type(error).__name__}: {' '.join(str(error).split())}"
+    def __init__(self, history: History, warn: Callable[[str], None]) -> None:
+        self._history = history
+        self._warn = warn
+        self._failed = False
+
+    @classmethod
+    def open(cls, settings: Settings, warn: Callable[[str], None]) -> _ParentHistory | None:
+        if not settings.history.enabled:
+            return None
+        from tailor.pipeline.history import History
+
+        try:
+            return cls(History(settings.history_path), warn)
+        except (TailorError, OSError) as error:
+            warn(f"history disabled: {error}")
+            return None
+
+    def record(self, record: RunRecord) -> None:
+        if self._failed:
+            return
+        try:
+            self._history.record(record)
+        except TailorError as error:  # the batch goes on without its history, said once
+            self._failed = True
+            self._warn(f"history not written: {error}")
+
+    def close(self) -> None:
+        self._history.close()

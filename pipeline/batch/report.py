@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import math
 from array import array
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, Literal, NamedTuple
+
+from tailor.pipeline.engine.stats import nearest_rank
 
 Status = Literal["ok", "failed", "skipped", "not_started"]
 
@@ -14,7 +15,7 @@ Status = Literal["ok", "failed", "skipped", "not_started"]
 class BatchItem(NamedTuple):
     """One resume against one job, and where its output goes."""
 
-    index: int
+    index: int  # type: ignore[assignment]  # a field named like tuple.index(), which it shadows on purpose
     resume: str
     job: str
     output: str  # full path under --out
@@ -45,13 +46,6 @@ class ItemOutcome(NamedTuple):
 
 def _round(value: float | None) -> float | None:
     return None if value is None else round(value, 1)
-
-
-def nearest_rank(ordered: Sequence[float], fraction: float) -> float | None:
-    """Nearest-rank percentile of sorted values: always a value that was observed; None when empty."""
-    if not ordered:
-        return None
-    return ordered[max(1, math.ceil(fraction * len(ordered))) - 1]
 
 
 @dataclass(frozen=True)

@@ -1,21 +1,22 @@
-"""The worker-process side of a batch: one Session per process, opened once, closed at exit.
+"""The worker-process side of a batch: one ``ChunkRunner`` per process, opened once, closed at exit.
 
-The initializer re-validates the parent's settings (loaded once, in the parent),
-compiles the taxonomy and opens the Session on a module-level ``asyncio.Runner``;
-``run_chunk`` then tailors its items one after another (the local engine is
-CPU-bound: one item per core at a time is the fastest schedule). The session is
-closed by a multiprocessing finalizer when the pool shuts the worker down, which
-also flushes the background history writes.
+A ``ChunkRunner`` re-validates the parent's settings (loaded once, in the parent),
+compiles the taxonomy and opens the Session on its own ``asyncio.Runner``; ``run``
+then tailors a chunk's items one after another (the local engine is CPU-bound: one
+item per core at a time is the fastest schedule). The process's runner is made by
+the pool initializer (``init_worker``) and closed by a multiprocessing finalizer
+when the pool shuts the worker down, which also flushes the background history writes.
 
-A Dask worker (``_batch_dask``) uses the same code with ``keep_history``: its Session
-writes no history; each item's record is kept and returned with the chunk, so the
-client writes every row once, however often a lost chunk is re-run.
+On a Dask worker (``run_remote_chunk``) the runner is made with ``keep_history``: its
+Session writes no history; each item's record is kept and returned with the chunk,
+so the parent writes every row once, however often a lost chunk is re-run.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import threading
 import time
 from contextvars import ContextVar
 from multiprocessing.util import Finalize
@@ -23,136 +24,167 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tailor.pipeline.batch._pool import stop_requested
+from tailor.pipeline.batch.executor import ChunkResult, WorkItem, WorkResult, one_line
 from tailor.pipeline.errors import TailorError
 
 if TYPE_CHECKING:
     from tailor.pipeline.history import RunRecord
 
-# (index, resume path, job path, output path)
-WorkItem = tuple[int, str, str, str]
-# (index, status, error, score before, score after, duration ms)
-WorkResult = tuple[int, str, "str | None", "float | None", "float | None", float]
-
-_runner: asyncio.Runner | None = None
-_session: Any = None
-_batch_id: str | None = None
-_warnings: list[str] = []
-_setup: tuple[Any, ...] | None = None  # the init_worker arguments the open session was made with
-_kept: dict[int, RunRecord] | None = None  # keep_history: each item's record, by item index
 _item: ContextVar[int] = ContextVar("tailor_batch_item")  # the item a run (and its background steps) belongs to
 _LOG_STEP = "logged"  # the background step that hands a run's facts to the history
 _SETTLE_S = 5.0  # longest wait for a chunk's log steps (the Session's own flush timeout)
 
+# (settings as JSON data, use_cache, batch_id, keep_history): what a runner is made with
+Setup = tuple[dict[str, Any], bool, str, bool]
+
 
 class _KeptRecords:
-    """Stands in for the History: keeps each run's record for the client instead of writing it."""
+    """Stands in for the History: keeps each run's record, by item, for the parent instead of writing it."""
+
+    def __init__(self) -> None:
+        self.records: dict[int, RunRecord] = {}
 
     def record(self, run: RunRecord) -> None:
-        assert _kept is not None
-        _kept[_item.get()] = run
+        self.records[_item.get()] = run
 
     def close(self) -> None:
         pass
 
 
-def init_worker(settings_data: dict[str, Any], use_cache: bool, batch_id: str, keep_history: bool = False) -> None:
-    """Pool initializer: settings, taxonomy and Session, once per worker process."""
-    global _runner, _session, _batch_id, _setup, _kept
-    from tailor.config import Settings
-    from tailor.pipeline.app.session import Session
-    from tailor.pipeline.tailoring.taxonomy import load_taxonomy
+class ChunkRunner:
+    """This process's batch session: settings, taxonomy and Session, opened once; runs chunks."""
 
-    settings = Settings.model_validate(settings_data)
-    load_taxonomy()
-    _batch_id = batch_id
-    _setup = (settings_data, use_cache, batch_id, keep_history)
-    _runner = asyncio.Runner()
-    _session = Session(settings, use_cache=use_cache, record_history=not keep_history, warn=_warnings.append)
-    _kept = {} if keep_history and settings.history.enabled else None
-    if _kept is not None:
-        # The session's history sink builds the record exactly as for a local run; this keeps it.
-        _session.history = _KeptRecords()
-    _runner.run(_session.__aenter__())
-    Finalize(None, _close, exitpriority=10)
+    def __init__(self, settings_data: dict[str, Any], use_cache: bool, batch_id: str, keep_history: bool = False) -> None:
+        from tailor.config import Settings
+        from tailor.pipeline.app.session import Session
+        from tailor.pipeline.tailoring.taxonomy import load_taxonomy
+
+        settings = Settings.model_validate(settings_data)
+        load_taxonomy()
+        self.setup: Setup = (settings_data, use_cache, batch_id, keep_history)
+        self.batch_id = batch_id
+        self._warnings: list[str] = []
+        self._runner: asyncio.Runner | None = asyncio.Runner()
+        self.session = Session(settings, use_cache=use_cache, record_history=not keep_history, warn=self._warnings.append)
+        self._kept = _KeptRecords() if keep_history and settings.history.enabled else None
+        if self._kept is not None:
+            # The session's history sink builds the record exactly as for a local run; this keeps it.
+            self.session.history = self._kept  # type: ignore[assignment]  # a History's record() and close()
+        try:
+            self._runner.run(self.session.__aenter__())
+        except BaseException:
+            self._runner.close()
+            self._runner = None
+            raise
+
+    @property
+    def is_open(self) -> bool:
+        return self._runner is not None
+
+    def close(self) -> None:
+        runner, self._runner = self._runner, None
+        if runner is None:
+            return
+        try:
+            runner.run(self.session.__aexit__(None, None, None))
+        finally:
+            runner.close()
+
+    def run(self, chunk: list[WorkItem]) -> ChunkResult:
+        """Tailor each item of ``chunk``; every failure stays its own. Results, new warnings, kept records."""
+        assert self._runner is not None, "the runner is closed"
+        results = self._runner.run(self._run(chunk))
+        warnings = self._warnings[:]
+        self._warnings.clear()
+        if self._kept is None:
+            return results, warnings, {}
+        kept = self._kept.records
+        records = {index: kept.pop(index) for index, *_ in results if index in kept}
+        kept.clear()  # a record whose item was not in this chunk's results belongs to no one
+        return results, warnings, records
+
+    async def _run(self, chunk: list[WorkItem]) -> list[WorkResult]:
+        from tailor.pipeline.app.session import RunRequest
+
+        results: list[WorkResult] = []
+        logged: list[asyncio.Event] = []  # one per ok item whose record is being kept
+        for index, resume, job, output in chunk:
+            if stop_requested():
+                results.append((index, "not_started", None, None, None, 0.0))
+                continue
+            start = time.perf_counter()
+            request = RunRequest(resume=Path(resume), job=Path(job), output=Path(output), batch_id=self.batch_id)
+            done = asyncio.Event()
+            token = _item.set(index)  # background steps start in a copy of this context: the record knows its item
+            try:
+                outcome = await self.session.tailor(request, on_event=_when_logged(done) if self._kept is not None else None)
+            except TailorError as error:
+                results.append((index, "failed", one_line(str(error)), None, None, _since(start)))
+            except Exception as error:  # noqa: BLE001 -- a bug on one input must not take the other items down
+                results.append((index, "failed", one_line(f"internal error: {type(error).__name__}: {error}"), None, None, _since(start)))
+            else:
+                results.append((index, "ok", None, outcome.ats_before.total, outcome.ats_after.total, _since(start)))
+                logged.append(done)
+            finally:
+                _item.reset(token)
+        if self._kept is not None and logged:
+            # The log step runs in the background: let it finish before the chunk's records go back.
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(_SETTLE_S):
+                    for done in logged:
+                        await done.wait()
+        return results
+
+
+# --- this process's runner ----------------------------------------------------------
+
+_current: ChunkRunner | None = None  # the one piece of process state: made by init_worker / ensure_worker
+_remote_lock = threading.Lock()  # on a Dask worker: one chunk at a time per process (one Session, one event loop)
+
+
+def current() -> ChunkRunner | None:
+    """This process's runner, if one is open."""
+    return _current
+
+
+def init_worker(settings_data: dict[str, Any], use_cache: bool, batch_id: str, keep_history: bool = False) -> None:
+    """Pool initializer: this process's runner, once per worker process (closed at its exit)."""
+    global _current
+    _current = ChunkRunner(settings_data, use_cache, batch_id, keep_history)
+    Finalize(None, _close_current, exitpriority=10)
 
 
 def ensure_worker(settings_data: dict[str, Any], use_cache: bool, batch_id: str, keep_history: bool) -> None:
-    """``init_worker`` unless this process already has a session made with these arguments.
+    """``init_worker`` unless this process already has a runner made with these arguments.
 
-    A Dask worker outlives batches: the first chunk of a batch opens its session
+    A Dask worker outlives batches: the first chunk of a batch opens its runner
     (closing the previous batch's), later chunks reuse it.
     """
-    setup = (settings_data, use_cache, batch_id, keep_history)
-    if _setup == setup and _runner is not None:
+    setup: Setup = (settings_data, use_cache, batch_id, keep_history)
+    if _current is not None and _current.is_open and _current.setup == setup:
         return
-    _close()
+    _close_current()
     init_worker(*setup)
 
 
-def _close() -> None:
-    global _runner, _session, _setup
-    if _runner is None:
-        return
-    try:
-        if _session is not None:
-            _runner.run(_session.__aexit__(None, None, None))
-    finally:
-        _runner.close()
-        _runner = None
-        _session = None
-        _setup = None
+def _close_current() -> None:
+    global _current
+    runner, _current = _current, None
+    if runner is not None:
+        runner.close()
 
 
-def run_chunk(chunk: list[WorkItem]) -> tuple[list[WorkResult], list[str]]:
-    """Tailor each item of ``chunk``; every failure stays its own. Returns results and new warnings."""
-    assert _runner is not None, "init_worker did not run"
-    results = _runner.run(_run(chunk))
-    warnings = _warnings[:]
-    _warnings.clear()
-    return results, warnings
+def run_chunk(chunk: list[WorkItem]) -> ChunkResult:
+    """The pool's task: ``chunk`` on this process's runner (made by ``init_worker``)."""
+    assert _current is not None, "init_worker did not run"
+    return _current.run(chunk)
 
 
-def run_chunk_keeping_history(chunk: list[WorkItem]) -> tuple[list[WorkResult], list[str], dict[int, RunRecord]]:
-    """``run_chunk`` for a worker made with ``keep_history``: also each ok item's history record, by index."""
-    results, warnings = run_chunk(chunk)
-    if _kept is None:
-        return results, warnings, {}
-    records = {index: _kept.pop(index) for index, *_ in results if index in _kept}
-    _kept.clear()  # a record whose item was not in this chunk's results belongs to no one
-    return results, warnings, records
-
-
-async def _run(chunk: list[WorkItem]) -> list[WorkResult]:
-    from tailor.pipeline.app.session import RunRequest
-
-    results: list[WorkResult] = []
-    logged: list[asyncio.Event] = []  # one per ok item whose record is being kept
-    for index, resume, job, output in chunk:
-        if stop_requested():
-            results.append((index, "not_started", None, None, None, 0.0))
-            continue
-        start = time.perf_counter()
-        request = RunRequest(resume=Path(resume), job=Path(job), output=Path(output), batch_id=_batch_id)
-        done = asyncio.Event()
-        token = _item.set(index)  # background steps start in a copy of this context: the record knows its item
-        try:
-            outcome = await _session.tailor(request, on_event=_when_logged(done) if _kept is not None else None)
-        except TailorError as error:
-            results.append((index, "failed", one_line(str(error)), None, None, _since(start)))
-        except Exception as error:  # noqa: BLE001 -- a bug on one input must not take the other items down
-            results.append((index, "failed", one_line(f"internal error: {type(error).__name__}: {error}"), None, None, _since(start)))
-        else:
-            results.append((index, "ok", None, outcome.ats_before.total, outcome.ats_after.total, _since(start)))
-            logged.append(done)
-        finally:
-            _item.reset(token)
-    if _kept is not None and logged:
-        # The log step runs in the background: let it finish before the chunk's records go back.
-        with contextlib.suppress(TimeoutError):
-            async with asyncio.timeout(_SETTLE_S):
-                for done in logged:
-                    await done.wait()
-    return results
+def run_remote_chunk(chunk: list[WorkItem], settings_data: dict[str, Any], use_cache: bool, batch_id: str) -> ChunkResult:
+    """The task a Dask worker runs: its process's runner (opened by the batch's first chunk here), then the chunk."""
+    with _remote_lock:
+        ensure_worker(settings_data, use_cache, batch_id, keep_history=True)
+        return run_chunk(chunk)
 
 
 def _when_logged(done: asyncio.Event) -> Any:
@@ -161,10 +193,6 @@ def _when_logged(done: asyncio.Event) -> Any:
             done.set()
 
     return on_event
-
-
-def one_line(text: str) -> str:
-    return " ".join(text.split())
 
 
 def _since(start: float) -> float:

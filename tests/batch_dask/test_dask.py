@@ -42,9 +42,10 @@ def _worker_state() -> dict[str, Any]:
     """On a worker: how its batch session was made (run through client.run)."""
     from tailor.pipeline.batch import worker
 
-    session = worker._session
+    runner = worker.current()
+    session = runner.session if runner is not None else None
     return {
-        "batch_id": worker._setup[2] if worker._setup else None,
+        "batch_id": runner.batch_id if runner is not None else None,
         "history_kind": type(session.history).__name__ if session is not None else None,
         "writes_history": bool(session._record_history) if session is not None else None,
     }
