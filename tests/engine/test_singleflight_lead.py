@@ -11,11 +11,6 @@ from tailor.pipeline.engine.coalesce import SingleFlight
 pytestmark = pytest.mark.anyio
 
 
-@pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"  # lead() is asyncio's futures, as the openai client uses it
-
-
 async def test_callers_during_a_call_share_its_result_and_say_they_joined() -> None:
     flight = SingleFlight()
     release = asyncio.Event()
