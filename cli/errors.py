@@ -30,6 +30,7 @@ from tailor.pipeline.errors import (
     StepError,
     TailorError,
     TransientError,
+    UsageError,
 )
 
 EXIT_FAILED = 1
@@ -42,6 +43,7 @@ EXIT_CODES: dict[type, int] = {
     TailorError: EXIT_USAGE,
     InputError: EXIT_USAGE,
     ConfigError: EXIT_USAGE,
+    UsageError: EXIT_USAGE,
     GraphError: EXIT_USAGE,
     StepError: EXIT_FAILED,
     TransientError: EXIT_FAILED,

@@ -25,7 +25,11 @@ class Schedule(str, Enum):
 
 class OutputFormat(str, Enum):
     md = "md"
+    txt = "txt"
     json = "json"
+    yaml = "yaml"
+    docx = "docx"
+    pdf = "pdf"
     html = "html"
 
 
@@ -62,7 +66,7 @@ OutFileOpt = Annotated[
     Optional[Path], typer.Option("--out", "-o", help="Where to write the tailored resume (default NAME.tailored.EXT).")
 ]
 OutFolderOpt = Annotated[Path, typer.Option("--out", "-o", help="Folder for tailored resumes.")]
-FormatOpt = Annotated[Optional[OutputFormat], typer.Option("--format", help="Output format.")]
+FormatOpt = Annotated[Optional[OutputFormat], typer.Option("--format", help="Output format (default: the format of the resume, or --out's extension).")]
 NoCacheOpt = Annotated[bool, typer.Option("--no-cache", help="Do not read or write the cache (every step is computed).")]
 
 # The provider.

@@ -50,7 +50,7 @@ class TailoringSettings(_Section):
     tone: Literal["neutral", "confident", "formal"]
     length: Literal["concise", "thorough"]
     max_bullets_per_role: Int = Field(ge=1)
-    output_format: Literal["md", "json", "html"]
+    output_format: Literal["auto", "md", "txt", "json", "yaml", "docx", "pdf", "html"]
 
 
 class CacheSettings(_Section):

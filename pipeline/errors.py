@@ -5,6 +5,7 @@ Every failure tailor expects is a ``TailorError``; anything else is a bug::
     TailorError
     ├── InputError       an input file (or folder) is missing, unreadable or not what it claims
     ├── ConfigError      a setting has a wrong type or value
+    ├── UsageError       options that contradict each other (an output's extension and its format)
     ├── GraphError       a pipeline graph is invalid
     ├── StepError        a pipeline step failed after its retries
     ├── TransientError   a failure worth retrying (timeout, rate limit, dropped connection)
@@ -30,6 +31,10 @@ class InputError(TailorError):
 
 class ConfigError(TailorError):
     """A setting has a wrong type or value."""
+
+
+class UsageError(TailorError):
+    """Options that contradict each other, e.g. an output file's extension and the format asked for."""
 
 
 class GraphError(TailorError):

@@ -45,6 +45,7 @@ def run(
     sequential: Annotated[bool, typer.Option("--sequential", help="Shorthand for --schedule sequential.")] = False,
     no_cache: NoCacheOpt = False,
     explain: Annotated[bool, typer.Option("--explain", help="Show what halving each critical step would save.")] = False,
+    diff: Annotated[bool, typer.Option("--diff", help="Show the edits as a coloured word diff against the source.")] = False,
     provider: ProviderOpt = None,
     fallback: FallbackOpt = None,
     profile: ProfileOpt = None,
@@ -67,6 +68,7 @@ def run(
         schedule="sequential" if sequential else schedule.value,
         use_cache=not no_cache,
         explain=explain,
+        diff=diff,
         provider=provider,
         fallback=fallback.value if fallback else None,
         profile=profile,
@@ -89,6 +91,7 @@ def run_command(
     use_cache: bool,
     explain: bool,
     provider: str | None,
+    diff: bool = False,
     profile: str | None,
     fallback: str | None,
     scale: float | None,
@@ -128,7 +131,7 @@ def run_command(
         return 0
     from tailor.cli.render.outcome import console, render_outcome
 
-    render_outcome(console(), outcome, explain=explain, extra_warnings=warnings)
+    render_outcome(console(), outcome, explain=explain, diff=diff, extra_warnings=warnings)
     return 0
 
 

@@ -37,7 +37,8 @@ def ms(value: float) -> str:
     return f"{value:.3f} ms"
 
 
-def render_outcome(out: Console, outcome: RunOutcome, *, explain: bool = False, extra_warnings: list[str] = ()) -> None:  # type: ignore[assignment]
+def render_outcome(out: Console, outcome: RunOutcome, *, explain: bool = False, diff: bool = False,
+                   extra_warnings: list[str] = ()) -> None:  # type: ignore[assignment]
     before, after, targets = outcome.ats_before, outcome.ats_after, outcome.targets
     delta = after.total - before.total
     met = after.total >= targets.target_score
@@ -54,14 +55,20 @@ def render_outcome(out: Console, outcome: RunOutcome, *, explain: bool = False, 
     out.print(_breakdown(outcome))
     out.print(_skills(outcome))
     out.print(_changes(outcome))
+    if diff and outcome.document is not None:
+        from tailor.cli.render.diff import word_diff
+
+        out.print(word_diff(outcome.document.text, outcome.tailoring.text))
+    for note in outcome.tailoring.declined:
+        out.print(Text.assemble(("not made: ", "yellow"), note))
     report = outcome.full_report
     out.print(timing_table(report, simulated=outcome.simulated))
     out.print(run_summary(report))
     if explain:
         out.print(what_if_table(report))
     for warning in [*outcome.warnings, *extra_warnings]:
-        out.print(f"[yellow]warning:[/] {warning}")
-    out.print(f"[bold]Wrote[/] {outcome.output}")
+        out.print(Text.assemble(("warning: ", "yellow"), warning))  # file text and paths are data, not markup
+    out.print(Text.assemble(("Wrote ", "bold"), str(outcome.output), f" ({outcome.format})"))
 
 
 def _breakdown(outcome: RunOutcome) -> Table:
@@ -96,14 +103,33 @@ def _skills(outcome: RunOutcome) -> Group:
 
 
 def _changes(outcome: RunOutcome) -> Table:
-    table = Table(title=f"Changes ({len(outcome.tailoring.changes)})", title_justify="left")
-    table.add_column("section", style="bold")
+    edits = outcome.tailoring.edits
+    table = Table(title=f"Edits ({len(edits)})", title_justify="left")
+    table.add_column("line", justify="right", style="dim")
     table.add_column("kind")
-    table.add_column("reason", overflow="fold")
-    for change in outcome.tailoring.changes:
-        table.add_row(change.section, change.kind, change.reason)
-    if not outcome.tailoring.changes:
-        table.add_row("-", "-", "nothing to change: the resume already fits this job as well as it honestly can")
+    table.add_column("section", style="bold", overflow="fold")
+    table.add_column("edit, reason and evidence", overflow="fold")
+    for change in outcome.changes():
+        place = change["where"] or {}
+        what = Text()
+        if change["kind"] == "rename":
+            what.append(change["before"], style="red strike")
+            what.append(" → ")
+            what.append(change["after"], style="bold green")
+            what.append("\n")
+        elif change["kind"] in ("extend", "summary"):
+            what.append(change["after"].strip(), style="bold green")
+            what.append("\n")
+        elif change["kind"] == "drop":
+            what.append(change["before"].strip(), style="red strike")
+            what.append("\n")
+        what.append(change["reason"])
+        if change["evidence"]:
+            what.append("\nevidence: ", style="dim")
+            what.append(change["evidence"], style="dim italic")
+        table.add_row(str(place.get("line", "")), change["kind"], change["section"], what)
+    if not edits:
+        table.add_row("", "-", "-", "nothing to change: the resume already fits this job as well as it honestly can")
     return table
 
 

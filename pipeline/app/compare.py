@@ -22,7 +22,7 @@ import anyio
 from tailor.pipeline.engine import Event, Graph, RunReport, StepReport
 from tailor.pipeline.engine.report import STATUS_OF_EVENT, CacheStatus
 from tailor.pipeline.engine.whatif import WhatIf, what_if
-from tailor.pipeline.writers import output_path
+from tailor.pipeline.writers import output_path, resolve_format
 
 if TYPE_CHECKING:
     from tailor.config import Settings
@@ -280,7 +280,7 @@ async def compare_schedules(
             warn(message)
 
     with tempfile.TemporaryDirectory(prefix="tailor-compare-") as folder:
-        output = output_path(resume, settings.tailoring.output_format, Path(folder))
+        output = output_path(resume, resolve_format(resume, None, None, settings.tailoring.output_format), Path(folder))
 
         def request(schedule: str) -> RunRequest:
             return RunRequest(resume=resume, job=job, output=output, schedule=schedule)

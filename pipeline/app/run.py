@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from tailor.pipeline.engine import RunReport, RunResult
 
 if TYPE_CHECKING:
+    from tailor.pipeline.readers.documents import SourceDocument
     from tailor.pipeline.tailoring.models import AtsScore, Tailoring, Targets
 
 
@@ -19,7 +20,7 @@ class RunRequest:
     resume: Path
     job: Path
     output: Path | None = None
-    format: str | None = None  # md | json | html; None = the settings' output_format
+    format: str | None = None  # md|txt|json|yaml|docx|pdf|html; None: --out's extension, else the settings' (auto: format in)
     schedule: str = "parallel"
     batch_id: str | None = None
 
@@ -37,12 +38,28 @@ class RunOutcome:
     report: RunReport  # the foreground steps, final when the result is returned
     warnings: tuple[str, ...]
     simulated: bool = False
+    format: str = "md"
+    document: SourceDocument | None = field(default=None, repr=False, compare=False)  # the source the edits are on
     result: RunResult | None = field(default=None, repr=False, compare=False)
 
     @property
     def full_report(self) -> RunReport:
         """The report with the background steps that have finished (all of them after ``Session.settle``)."""
         return self.result.report_with_background() if self.result is not None else self.report
+
+    def changes(self) -> list[dict[str, Any]]:
+        """Each edit as the JSON report shows it: kind, section, place in the source, before/after, why."""
+        from tailor.pipeline.app.output import where
+        from tailor.pipeline.tailoring.editing import LineIndex
+
+        doc = self.document
+        index = LineIndex(doc.text) if doc is not None else None
+        return [
+            {"kind": e.kind, "section": e.section,
+             "where": where(doc, e, index) if doc is not None else None,
+             "before": e.before, "after": e.after, "reason": e.reason, "evidence": e.evidence}
+            for e in self.tailoring.edits
+        ]
 
     @property
     def improvement(self) -> float:
@@ -62,8 +79,10 @@ class RunOutcome:
                 "explanations": dict(self.ats_after.explanations),
             },
             "skills": {"matched": list(t.matched), "surfaced": list(t.surfaced), "missing": list(t.missing)},
-            "changes": [{"section": c.section, "kind": c.kind, "reason": c.reason} for c in t.changes],
+            "changes": self.changes(),
+            "declined": list(t.declined),
             "output": str(self.output),
+            "format": self.format,
             "warnings": list(self.warnings),
             "simulated": self.simulated,
             "report": self.full_report.to_dict(),

@@ -20,7 +20,7 @@ from tailor.pipeline.app.stages import OutputTarget
 from tailor.pipeline.engine import Engine, Event, Graph
 from tailor.pipeline.errors import StepError, TailorError
 from tailor.pipeline.readers.inputs import InputFile
-from tailor.pipeline.writers import output_path
+from tailor.pipeline.writers import output_path, resolve_format
 
 if TYPE_CHECKING:
     from tailor.config import Settings
@@ -121,7 +121,7 @@ class Session:
             InputFile.open(request.resume, "resume", max_bytes=limit),
             InputFile.open(request.job, "job", max_bytes=limit),
         )
-        fmt = request.format or settings.tailoring.output_format
+        fmt = resolve_format(request.resume, request.format, request.output, settings.tailoring.output_format)
         output = request.output or output_path(request.resume, fmt)
         if _same_file(output, request.resume):
             raise TailorError(f"{output}: refusing to overwrite the input resume; choose another output file")
@@ -156,6 +156,8 @@ class Session:
             ats_after=values["ats_after"],
             targets=values["targets"],
             tailoring=values["tailoring"],
+            format=fmt,
+            document=values["resume"].source,
             report=result.report,
             result=result,
             warnings=validation.warnings_for(files[0].path, files[1].path) + tuple(result.warnings) + tuple(

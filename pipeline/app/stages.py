@@ -39,8 +39,8 @@ if TYPE_CHECKING:
 RUN_INPUTS = ("resume_file", "job_file", "options", "target_score", "output", "history_sink", "today")
 
 # Bump a step's version when its logic changes, so old cache entries stop matching.
-PARSE_VERSION = "1"
-ANALYSIS_VERSION = "1"
+PARSE_VERSION = "2"
+ANALYSIS_VERSION = "2"
 
 
 @dataclass(frozen=True)
@@ -120,37 +120,41 @@ def targets(ats_before: AtsScore, resume_profile: ResumeProfile, job_profile: Jo
 
 @step(cache=True, version=ANALYSIS_VERSION)
 def tailoring(
-    resume: Resume, resume_profile: ResumeProfile, job_profile: JobProfile, targets: Targets, options: RewriteOptions
+    resume: Resume,
+    resume_profile: ResumeProfile,
+    job_profile: JobProfile,
+    targets: Targets,
+    ats_before: AtsScore,
+    options: RewriteOptions,
+    today: date,
 ) -> Tailoring:
-    from tailor.pipeline.tailoring.guard import check_no_invention
-    from tailor.pipeline.tailoring.rewriting import rewrite
+    from tailor.pipeline.tailoring.tailored import tailor_document
     from tailor.pipeline.tailoring.taxonomy import load_taxonomy
 
-    result = rewrite(resume, resume_profile, job_profile, targets, options)
-    # Fails the run loudly rather than write a resume that claims what the source does not.
-    check_no_invention(resume, result.resume, load_taxonomy())
-    return result
+    assert resume.source is not None, "a parsed resume keeps its source document"
+    # Plans the edits, keeps those that do not lower the re-score, and refuses (GuardError) any
+    # result that lost a word of the source or claims what it does not support.
+    return tailor_document(resume.source, resume, resume_profile, job_profile, targets, ats_before, options,
+                           load_taxonomy(), today)
 
 
 @step(cache=True, version=ANALYSIS_VERSION, ttl=_score_ttl)
-def ats_after(tailoring: Tailoring, job_profile: JobProfile, today: date) -> AtsScore:
-    from tailor.pipeline.tailoring.profile import profile_resume
-    from tailor.pipeline.tailoring.scoring import score_ats
-    from tailor.pipeline.tailoring.taxonomy import load_taxonomy
-
-    tailored = tailoring.resume
-    return score_ats(tailored, profile_resume(tailored, load_taxonomy(), today), job_profile)
+def ats_after(tailoring: Tailoring) -> AtsScore:
+    # The tailoring step re-scored its result to decide which edits to keep: the re-score is that one.
+    assert tailoring.score is not None
+    return tailoring.score
 
 
 @step(cache=False)
-def rendered(tailoring: Tailoring, output: OutputTarget) -> str:
-    from tailor.pipeline.tailoring.rendering import render
+def rendered(tailoring: Tailoring, resume: Resume, resume_file: InputFile, output: OutputTarget) -> bytes:
+    from tailor.pipeline.app.output import render_output
 
-    return render(tailoring.resume, output.format)  # type: ignore[arg-type]
+    assert resume.source is not None
+    return render_output(resume.source, tailoring, output.format, resume_file.path)
 
 
 @step(cache=False)
-def stored(rendered: str, output: OutputTarget) -> str:
+def stored(rendered: bytes, output: OutputTarget) -> str:
     write_if_changed(output.path, rendered)
     return output.path
 

@@ -30,7 +30,7 @@ from tailor.pipeline.batch.plan import (
 )
 from tailor.pipeline.batch.report import BatchItem, ItemOutcome, Status
 from tailor.pipeline.errors import TailorError
-from tailor.pipeline.writers import output_extension, remove_stale_parts
+from tailor.pipeline.writers import output_extension, remove_stale_parts, resolve_format
 
 if TYPE_CHECKING:
     from tailor.config import Settings
@@ -113,7 +113,8 @@ class Batch:
 
     def _plan(self, index: OutputIndex, fingerprint: str) -> Iterator[tuple[BatchItem, Produced | None]]:
         """Items in walk order (each resume against each job); the Produced entry when up to date."""
-        namer = Namer(output_extension(self.settings.tailoring.output_format))
+        setting = self.settings.tailoring.output_format
+        namer = Namer("")
         jobs = [str(job) for job in self.jobs]
         tags = namer.job_tags(jobs)
         job_mtimes = [job.stat().st_mtime_ns for job in self.jobs]
@@ -122,7 +123,8 @@ class Batch:
         for found in walk_resumes(self.folder, self.skipped_files, exclude=self.out):
             base = namer.base(found.rel)
             for job, tag, job_mtime in zip(jobs, tags, job_mtimes):
-                name = namer.name(base, tag)
+                # Format out = format in unless the settings name one: each resume its own extension.
+                name = namer.name(base, tag) + output_extension(resolve_format(found.path, None, None, setting))
                 done = None if self.force else index.up_to_date(name, fingerprint, max(found.mtime_ns, job_mtime))
                 yield BatchItem(n, found.path, job, f"{out}/{name}", name), done
                 n += 1

@@ -54,28 +54,26 @@ def _read(path: str | Path, formats: dict[str, SourceFormat], what: str, max_byt
     raw = read_bytes(path, where, max_bytes)
     if not raw.strip():
         raise input_error(where, "file is empty or whitespace only")
+    text, origins = _to_text(raw, source_format, where)
     return SourceDocument(
-        path=str(path),
-        format=source_format,
-        text=_to_text(raw, source_format, where),
-        sha256=hashlib.sha256(raw).hexdigest(),
+        path=str(path), format=source_format, text=text, sha256=hashlib.sha256(raw).hexdigest(), origins=origins
     )
 
 
-def _to_text(raw: bytes, source_format: SourceFormat, where: str) -> str:
+def _to_text(raw: bytes, source_format: SourceFormat, where: str) -> tuple[str, tuple[str, ...]]:
+    """The document's text, and for structured formats where each of its lines came from."""
     if source_format in ("markdown", "text"):
-        return clean_text(raw, where)
+        return clean_text(raw, where), ()
     if source_format == "pdf":
         from tailor.pipeline.readers._pdf import pdf_to_text
 
-        return pdf_to_text(raw, where)
+        return pdf_to_text(raw, where), ()
     if source_format == "docx":
-        from tailor.pipeline.readers._docx import docx_to_markdown
+        from tailor.pipeline.readers._docx import docx_to_document
 
-        return docx_to_markdown(raw, where)
+        return docx_to_document(raw, where)
     from tailor.pipeline.readers import _jsonresume as jsonresume
 
     text = decode_text(raw, where)
-    if source_format == "json":
-        return jsonresume.json_resume_to_markdown(jsonresume.load_json(text, where), where, "JSON")
-    return jsonresume.json_resume_to_markdown(jsonresume.load_yaml(text, where), where, "YAML")
+    data = jsonresume.load_json(text, where) if source_format == "json" else jsonresume.load_yaml(text, where)
+    return jsonresume.json_resume_to_document(data, where, "JSON" if source_format == "json" else "YAML")

@@ -218,6 +218,12 @@ def load_yaml(text: str, where: str) -> Any:
 
 def json_resume_to_markdown(data: Any, where: str, kind: str) -> str:
     """Validate parsed JSON/YAML as a JSON Resume and render it; ``kind`` names the syntax in errors."""
+    return json_resume_to_document(data, where, kind)[0]
+
+
+def json_resume_to_document(data: Any, where: str, kind: str) -> tuple[str, tuple[str, ...]]:
+    """The JSON Resume as Markdown-like text, and the field path each of its lines came from
+    ("work.0.highlights.2", "skills.1.keywords", "basics.summary"; "" for a line composed here)."""
     if not isinstance(data, dict):
         raise input_error(where, f"not a JSON Resume (the {kind} holds a {_type_name(data)}, not an object)")
     if not _RESUME_KEYS.intersection(key for key in data if isinstance(key, str)):
@@ -228,9 +234,127 @@ def json_resume_to_markdown(data: Any, where: str, kind: str) -> str:
         raise input_error(where, f"invalid JSON Resume ({_first_problem(exc)})") from None
     except RecursionError:
         raise input_error(where, "invalid JSON Resume (nested too deeply)") from None
-    text = normalise_text(render_markdown(resume))
+    lines: list[str] = []
+    origins: list[str] = []
+    for line, origin in _render(resume, data):
+        # Each line normalised on its own, so a line that holds a line break keeps its origin.
+        for part in normalise_text(line).rstrip("\n").split("\n") if line.strip() else [""]:
+            lines.append(part)
+            origins.append(origin)
+    while lines and not lines[0].strip():
+        del lines[0], origins[0]
+    text = "\n".join(lines) + "\n"
     require_words(text, where, "JSON Resume has no content")
-    return text
+    return text, (*origins, "")
+
+
+def render_markdown(resume: JsonResume) -> str:
+    """Markdown in the shape the text parser reads: ``#`` name, ``##`` sections, ``###`` entries, ``- `` bullets."""
+    return "\n".join(line for line, _ in _render(resume, {})) + "\n"
+
+
+def _indexes(raw: Any, key: str, count: int) -> list[str]:
+    """The path of each of ``count`` validated items of ``raw[key]`` in the original data.
+
+    The models drop null items and take a lone value for a one-item list, so the
+    n-th validated item is not always the n-th item written.
+    """
+    value = raw.get(key) if isinstance(raw, dict) else None
+    if isinstance(value, list):
+        kept = [str(i) for i, item in enumerate(value) if item is not None]
+        return [f"{key}.{i}" for i in kept[:count]] + [""] * (count - len(kept))
+    if value is not None and count == 1:
+        return [key]
+    return [""] * count
+
+
+def _sub(raw: Any, path: str) -> Any:
+    """The original value at a dotted path ("" -> nothing)."""
+    value = raw
+    for part in path.split(".") if path else []:
+        if isinstance(value, list) and part.isdigit() and int(part) < len(value):
+            value = value[int(part)]
+        elif isinstance(value, dict):
+            value = value.get(part)
+        else:
+            return None
+    return value if path else None
+
+
+_Line = tuple[str, str]
+
+
+def _render(resume: JsonResume, raw: Any) -> list[_Line]:
+    out: list[_Line] = []
+    basics = resume.basics or Basics()
+    if basics.name:
+        out.append((f"# {basics.name}", "basics.name"))
+    if basics.label:
+        out.append((basics.label, "basics.label"))
+    contact = _join(" · ", [basics.email, basics.phone, basics.url or basics.website, _place(basics.location)])
+    profiles = [_join(": ", [p.network, p.url or p.username]) for p in basics.profiles]
+    if contact or any(profiles):
+        out.append((_join(" · ", [contact, *profiles]), ""))
+    if basics.summary:
+        out += [("", ""), ("## Summary", ""), ("", ""), (basics.summary, "basics.summary")]
+    _entries(out, "Experience", "work", raw, [(w.position, w.name or w.company, w.startDate, w.endDate, w.location,
+                                                w.summary, w.highlights, []) for w in resume.work])
+    _entries(out, "Projects", "projects", raw, [(p.name, None, p.startDate, p.endDate, _join(", ", p.roles),
+                                                 p.description, p.highlights, _keywords(p.keywords))
+                                                for p in resume.projects])
+    _entries(out, "Volunteering", "volunteer", raw, [(v.position, v.organization, v.startDate, v.endDate, None,
+                                                      v.summary, v.highlights, []) for v in resume.volunteer])
+    paths = _indexes(raw, "skills", len(resume.skills))
+    _bullets(out, "Skills", [(_labelled(s.name, s.keywords),
+                              f"{path}.keywords" if path and s.keywords and isinstance(_sub(raw, path), dict) else path)
+                             for s, path in zip(resume.skills, paths, strict=True)])
+    _entries(out, "Education", "education", raw, [(_degree(e), e.institution, e.startDate, e.endDate, None,
+                                                   _join("\n", [_field("GPA", e.score or e.gpa),
+                                                                _field("Courses", ", ".join(e.courses))]), [], [])
+                                                  for e in resume.education], summaries=False)
+    _bullets(out, "Certifications", _paired(raw, "certificates", [_titled(c.name, c.issuer, c.date, None)
+                                                                  for c in resume.certificates]))
+    _bullets(out, "Awards", _paired(raw, "awards", [_titled(a.title, a.awarder, a.date, a.summary) for a in resume.awards]))
+    _bullets(out, "Publications", _paired(raw, "publications", [_titled(p.name, p.publisher, p.releaseDate, p.summary)
+                                                                for p in resume.publications]))
+    _bullets(out, "Languages", [(_join(" ", [lang.language, f"({lang.fluency})" if lang.fluency else None]), "")
+                                for lang in resume.languages])
+    _bullets(out, "Interests", [(_labelled(i.name, i.keywords), "") for i in resume.interests])
+    return out
+
+
+def _paired(raw: Any, key: str, lines: list[str]) -> list[_Line]:
+    return list(zip(lines, _indexes(raw, key, len(lines)), strict=True))
+
+
+_Entry = tuple[str | None, str | None, str | None, str | None, str | None, str | None, list[str], list[str]]
+
+
+def _entries(out: list[_Line], title: str, key: str, raw: Any, entries: list[_Entry], *, summaries: bool = True) -> None:
+    paths = _indexes(raw, key, len(entries))
+    shown = [(entry, path) for entry, path in zip(entries, paths, strict=True) if any(entry[:6]) or entry[6] or entry[7]]
+    if not shown:
+        return
+    out += [("", ""), (f"## {title}", "")]
+    for (heading, place, start, end, where, summary, bullets, extra), path in shown:
+        out += [("", ""), (f"### {_join(' — ', [heading, place]) or 'Untitled'}", "")]
+        dates = _join(" · ", [_date_range(start, end), where])
+        if dates:
+            out.append((dates, ""))
+        if summary:
+            field = "description" if key == "projects" else "summary"
+            out.append((summary, f"{path}.{field}" if path and summaries else ""))
+        item = _sub(raw, path) if path else None
+        highlights = _indexes(item, "highlights", len(bullets)) if isinstance(item, dict) else [""] * len(bullets)
+        out += [(f"- {bullet}", f"{path}.{hp}" if path and hp else "")
+                for bullet, hp in zip(bullets, highlights, strict=True) if bullet.strip()]
+        out += [(f"- {line}", "") for line in extra]
+
+
+def _bullets(out: list[_Line], title: str, lines: Iterable[_Line]) -> None:
+    shown = [(line, origin) for line, origin in lines if line]
+    if shown:
+        out += [("", ""), (f"## {title}", ""), ("", ""), *((f"- {line}", origin) for line, origin in shown)]
 
 
 def _type_name(data: Any) -> str:
@@ -243,65 +367,6 @@ def _first_problem(exc: ValidationError) -> str:
     where = "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in first["loc"]).lstrip(".")
     more = f"; and {len(errors) - 1} more" if len(errors) > 1 else ""
     return one_line(f"{where or 'top level'}: {first['msg']}{more}")
-
-
-def render_markdown(resume: JsonResume) -> str:
-    """Markdown in the shape the text parser reads: ``#`` name, ``##`` sections, ``###`` entries, ``- `` bullets."""
-    out: list[str] = []
-    basics = resume.basics or Basics()
-    if basics.name:
-        out.append(f"# {basics.name}")
-    if basics.label:
-        out.append(basics.label)
-    contact = _join(" · ", [basics.email, basics.phone, basics.url or basics.website, _place(basics.location)])
-    profiles = [_join(": ", [p.network, p.url or p.username]) for p in basics.profiles]
-    if contact or any(profiles):
-        out.append(_join(" · ", [contact, *profiles]))
-    if basics.summary:
-        out += ["", "## Summary", "", basics.summary]
-    _entries(out, "Experience", [(w.position, w.name or w.company, w.startDate, w.endDate, w.location,
-                                  w.summary, w.highlights) for w in resume.work])
-    _entries(out, "Projects", [(p.name, None, p.startDate, p.endDate, _join(", ", p.roles),
-                                p.description, [*p.highlights, *_keywords(p.keywords)]) for p in resume.projects])
-    _entries(out, "Volunteering", [(v.position, v.organization, v.startDate, v.endDate, None,
-                                    v.summary, v.highlights) for v in resume.volunteer])
-    _bullets(out, "Skills", [_labelled(s.name, s.keywords) for s in resume.skills])
-    _entries(out, "Education", [(_degree(e), e.institution, e.startDate, e.endDate, None,
-                                 _join("\n", [_field("GPA", e.score or e.gpa),
-                                               _field("Courses", ", ".join(e.courses))]), [])
-                                for e in resume.education])
-    _bullets(out, "Certifications", [_titled(c.name, c.issuer, c.date, None) for c in resume.certificates])
-    _bullets(out, "Awards", [_titled(a.title, a.awarder, a.date, a.summary) for a in resume.awards])
-    _bullets(out, "Publications", [_titled(p.name, p.publisher, p.releaseDate, p.summary)
-                                   for p in resume.publications])
-    _bullets(out, "Languages", [_join(" ", [lang.language, f"({lang.fluency})" if lang.fluency else None])
-                                for lang in resume.languages])
-    _bullets(out, "Interests", [_labelled(i.name, i.keywords) for i in resume.interests])
-    return "\n".join(out) + "\n"
-
-
-_Entry = tuple[str | None, str | None, str | None, str | None, str | None, str | None, list[str]]
-
-
-def _entries(out: list[str], title: str, entries: list[_Entry]) -> None:
-    entries = [entry for entry in entries if any(entry[:6]) or entry[6]]
-    if not entries:
-        return
-    out += ["", f"## {title}"]
-    for heading, place, start, end, where, summary, bullets in entries:
-        out += ["", f"### {_join(' — ', [heading, place]) or 'Untitled'}"]
-        dates = _join(" · ", [_date_range(start, end), where])
-        if dates:
-            out.append(dates)
-        if summary:
-            out.append(summary)
-        out += [f"- {bullet}" for bullet in bullets if bullet.strip()]
-
-
-def _bullets(out: list[str], title: str, lines: Iterable[str]) -> None:
-    lines = [line for line in lines if line]
-    if lines:
-        out += ["", f"## {title}", "", *(f"- {line}" for line in lines)]
 
 
 def _join(separator: str, parts: Iterable[str | None]) -> str:

@@ -26,6 +26,7 @@ _NEEDS_FTFY = re.compile(
     "\u2013\u2014\u2018-\u201a\u201c-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]"
     "|[\ufb00-\ufb06]"
 )
+_LOST_BULLET_RE = re.compile("\u00e2\u0080?\u00a2")
 _LINE_BREAKS = re.compile("\r\n?|[\x0b\x0c\x85\u2028\u2029]")
 # C0/C1 controls except tab and newline, DEL, zero-width and direction marks, stray BOMs.
 _CONTROLS = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f\u200b\u200e\u200f\u2060\ufeff\ufffe\uffff]")
@@ -69,6 +70,9 @@ def normalise_text(text: str, *, repair: bool = False) -> str:
     if repair or (not text.isascii() and _may_be_mojibake(text) and _NEEDS_FTFY.search(text)):
         import ftfy
 
+        # "â¢" is "•" mis-decoded with its middle byte lost (a C1 control a paste dropped); ftfy
+        # would make it a Braille sign, so it is put back first.
+        text = _LOST_BULLET_RE.sub("•", text)
         text = ftfy.fix_text(text, **_FTFY_OPTIONS)
     if _ODD_CHARACTER.search(text):
         text = _CONTROLS.sub("", _LINE_BREAKS.sub("\n", text))

@@ -1,11 +1,10 @@
 """The tailoring domain: pure functions from a resume and a job to an honest, scored tailoring.
 
-parse -> analyse/profile -> score -> targets -> rewrite -> guard -> rescore -> render.
+parse -> analyse/profile -> score -> targets -> plan edits -> rescore -> guard; the writers apply the edits.
 
 The names below load on first use (PEP 562): a fully cached run needs the models and
-the renderer, not the parser, the taxonomy or the rewriter, and importing those costs
-more than the whole cached run. (The modules behind ``rewrite`` and ``render`` are
-``rewriting`` and ``rendering`` so no submodule shadows a function of the same name.)
+nothing else, and importing the parser, the taxonomy or the planner costs more than the
+whole cached run.
 """
 
 from __future__ import annotations
@@ -20,8 +19,10 @@ _HOME = {
     "parse_resume": "parse",
     "validate_inputs": "parse",
     "profile_resume": "profile",
-    "render": "rendering",
-    "rewrite": "rewriting",
+    "apply_edits": "editing",
+    "plan_edits": "rewriting",
+    "tailor_document": "tailored",
+    "to_json_resume": "rendering",
     "WEIGHTS": "scoring",
     "score_ats": "scoring",
     "set_targets": "targets",
@@ -30,7 +31,7 @@ _HOME = {
     **{
         name: "models"
         for name in (
-            "AtsScore", "Change", "Contact", "JobPosting", "JobProfile", "JobSection", "Resume",
+            "AtsScore", "Edit", "Contact", "JobPosting", "JobProfile", "JobSection", "Resume",
             "ResumeProfile", "RewriteOptions", "Role", "Section", "SkillEvidence", "SkillHit", "Tailoring", "Targets",
         )
     },
@@ -47,12 +48,13 @@ def __getattr__(name: str) -> Any:
 
 
 if TYPE_CHECKING:
+    from tailor.pipeline.tailoring.editing import apply_edits
     from tailor.pipeline.tailoring.guard import check_no_invention
     from tailor.pipeline.tailoring.jobs import analyse_job
     from tailor.pipeline.tailoring.models import (
         AtsScore,
-        Change,
         Contact,
+        Edit,
         JobPosting,
         JobProfile,
         JobSection,
@@ -68,17 +70,18 @@ if TYPE_CHECKING:
     )
     from tailor.pipeline.tailoring.parse import parse_job, parse_resume, validate_inputs
     from tailor.pipeline.tailoring.profile import profile_resume
-    from tailor.pipeline.tailoring.rendering import render
-    from tailor.pipeline.tailoring.rewriting import rewrite
+    from tailor.pipeline.tailoring.rendering import to_json_resume
+    from tailor.pipeline.tailoring.rewriting import plan_edits
     from tailor.pipeline.tailoring.scoring import WEIGHTS, score_ats
+    from tailor.pipeline.tailoring.tailored import tailor_document
     from tailor.pipeline.tailoring.targets import set_targets
     from tailor.pipeline.tailoring.taxonomy import Taxonomy, load_taxonomy
 
 __all__ = [
     "WEIGHTS",
     "AtsScore",
-    "Change",
     "Contact",
+    "Edit",
     "JobPosting",
     "JobProfile",
     "JobSection",
@@ -93,14 +96,16 @@ __all__ = [
     "Targets",
     "Taxonomy",
     "analyse_job",
+    "apply_edits",
     "check_no_invention",
     "load_taxonomy",
     "parse_job",
     "parse_resume",
     "profile_resume",
-    "render",
-    "rewrite",
+    "plan_edits",
     "score_ats",
     "set_targets",
+    "tailor_document",
+    "to_json_resume",
     "validate_inputs",
 ]

@@ -12,13 +12,15 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from tailor.pipeline.readers.documents import SourceDocument
+
 SectionKind = Literal[
     "header", "summary", "experience", "skills", "education", "projects", "certifications", "other"
 ]
 Requirement = Literal["required", "preferred"]
 Seniority = Literal["intern", "junior", "mid", "senior", "lead", "staff", "principal", "manager", "director", "executive"]
 Degree = Literal["associate", "bachelor", "master", "doctorate"]
-ChangeKind = Literal["reorder", "rename", "surface", "rewrite"]
+EditKind = Literal["move", "rename", "extend", "summary", "drop"]
 
 
 class _Frozen(BaseModel):
@@ -65,6 +67,7 @@ class Resume(_Frozen):
     """
 
     path: str = ""
+    source: SourceDocument | None = None  # the document parsed: what edits are made against
     contact: Contact = Contact()
     summary: str = ""
     sections: tuple[Section, ...] = ()
@@ -173,18 +176,42 @@ class RewriteOptions(_Frozen):
     max_bullets_per_role: int = Field(default=6, ge=1, le=50)
 
 
-class Change(_Frozen):
+class Edit(_Frozen):
+    """One change to the source document, at character offsets of its text (``SourceDocument.text``).
+
+    - ``move``: the items at ``spans`` (bullets of one block) are put in ``order``:
+      slot ``i`` receives the text of ``spans[order[i]]``; nothing else changes.
+    - ``rename``: ``spans[0]`` (``before``) becomes ``after``, the job's wording of the same skill.
+    - ``extend``: ``after`` is inserted at ``spans[0]`` (an empty span): an evidenced skill
+      at the end of a skills line, or whole new lines when ``lines`` is true.
+    - ``summary``: ``after`` (one sentence of the resume's own facts) inserted as new lines,
+      or replacing ``spans[0]`` when it is a summary tailor wrote before.
+    - ``drop``: ``spans`` are removed (``--length concise`` only); ``before`` is their full text.
+    """
+
+    kind: EditKind
     section: str
-    kind: ChangeKind
+    spans: tuple[tuple[int, int], ...]
+    order: tuple[int, ...] = ()
+    before: str = ""
+    after: str = ""
+    lines: bool = False  # the inserted text is whole lines of its own
+    terms: tuple[str, ...] = ()  # extend: the skills added, as written in ``after``
     reason: str
+    evidence: str = ""  # the source text that supports the edit
 
 
 class Tailoring(_Frozen):
-    resume: Resume
-    changes: tuple[Change, ...] = ()
+    """The edits made, the tailored text they give, and what it now shows of the job's skills."""
+
+    edits: tuple[Edit, ...] = ()
+    text: str = ""  # the source's text with the edits applied
+    resume: Resume  # ``text`` parsed: what the re-score reads
+    score: AtsScore | None = None  # the re-score of ``resume`` (never below the score before)
     matched: tuple[str, ...] = ()
     surfaced: tuple[str, ...] = ()
     missing: tuple[str, ...] = ()
+    declined: tuple[str, ...] = ()  # edits not made, and why (e.g. they would have lowered the score)
 
 
 @dataclass(frozen=True)

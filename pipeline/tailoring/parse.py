@@ -87,6 +87,13 @@ _ROLE_MAIN_SPLIT_RE = re.compile(r"\s+(?:\||—|–|@|at|·|•)\s+|\s*\|\s*|\t+
 _ROLE_SPLIT_RE = re.compile(r"\s+(?:\||—|–|-|@|at|·|•)\s+|\s*\|\s*|,\s+|\t+|\s{3,}")
 
 
+_COLUMNS_RE = re.compile(r"\s{3,}")
+_CAPS_NAMES = "EXPERIENCE|WORK EXPERIENCE|PROFESSIONAL EXPERIENCE|SKILLS|TECHNICAL SKILLS|EDUCATION|SUMMARY|PROFILE|PROJECTS|CERTIFICATIONS"
+_CAPS_EDGE_RE = re.compile(
+    rf"^(?P<name>{_CAPS_NAMES})\s+[•·|–-]\s*(?P<rest>\S.*)$|^(?P<rest2>.*\S)\s+(?P<name2>{_CAPS_NAMES})$"
+)
+
+
 def _heading_key(text: str) -> str:
     text = re.sub(r"[*_#`:：]+", " ", text).replace("&", " and ")
     return " ".join(text.lower().split())
@@ -149,6 +156,21 @@ def _headings(lines: list[str]) -> list[tuple[int, SectionKind | None, str, str]
         label = _LABEL_RE.match(line)
         if label and (kind := _section_kind(label.group(1))):
             found.append((i, kind, label.group(1).strip(), label.group(2).strip()))
+            continue
+        # Two-column PDF text: a section name in one column ("Nashville, TN        Experience"), or an
+        # ALL-CAPS one run into the other column's text ("555-0153 EXPERIENCE", "SKILLS • Closed $870K").
+        caps = _CAPS_EDGE_RE.match(line)
+        if caps:
+            name, rest = (caps.group("name"), caps.group("rest")) if caps.group("name") else (caps.group("name2"), caps.group("rest2"))
+            if (kind := _section_kind(name)) is not None:
+                found.append((i, kind, name, rest.strip(" •·|-–")))
+                continue
+        columns = _COLUMNS_RE.split(line)
+        if len(columns) == 2:
+            for n, column in enumerate(columns):
+                if (kind := _section_kind(column)) is not None:
+                    found.append((i, kind, column.strip(), columns[1 - n].strip()))
+                    break
     return found
 
 
@@ -414,6 +436,7 @@ def parse_resume(doc: SourceDocument) -> Resume:
             projects.extend(_plain_items(content))
     return Resume(
         path=doc.path,
+        source=doc,
         contact=_contact(header, doc.text),
         summary=" ".join(summary),
         sections=tuple(sections),

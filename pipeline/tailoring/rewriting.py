@@ -1,283 +1,330 @@
-"""The honest rewrite: reorder, rename to the job's wording, surface evidenced skills, rewrite the summary.
+"""The honest tailoring: a few edits to the person's own document, each with its reason and evidence.
 
-Nothing is added that the source does not support: skills are surfaced only
-when the profile has evidence for them, renames swap one alias of a skill for
-another, and the summary is built from the resume's own title, the years its
-dates cover and its matched skills. Dropping a bullet (``length="concise"``)
-never removes the last mention of anything the job looks for, so the score
-cannot go down.
+- ``move``: a role's bullets in order of how much of the job each one mentions;
+- ``rename``: a skill on a skills line to the job's wording of the same skill
+  (a name such as "Postgres" -> "PostgreSQL", never one product for another);
+- ``extend``: a job skill the resume evidences but does not list, onto the
+  skills line of its kind (or one new line);
+- ``summary``: one sentence of the resume's own facts where it has no summary;
+- ``drop``: with ``length="concise"`` only, bullets that mention nothing the job
+  asks for and hold no number, never a role's last one.
+
+Nothing else in the document changes. ``tailor`` then re-scores the result and
+keeps only edits that do not lower the score.
 """
 
 from __future__ import annotations
 
 import math
 import re
-from collections import Counter
+from collections.abc import Callable, Sequence
 
-from tailor.pipeline.tailoring._text import resume_pieces, shorten, term_index, term_key
+from tailor.pipeline.readers.documents import SourceDocument
+from tailor.pipeline.tailoring._text import shorten, strip_bullet, term_index, term_key
+from tailor.pipeline.tailoring.blocks import BulletList, Layout, layout
 from tailor.pipeline.tailoring.models import (
-    Change,
+    Edit,
     JobProfile,
-    Resume,
     ResumeProfile,
     RewriteOptions,
-    Role,
-    Section,
     SkillHit,
-    Tailoring,
-    Targets,
 )
-from tailor.pipeline.tailoring.taxonomy import Taxonomy, load_taxonomy, normalise
+from tailor.pipeline.tailoring.parse import _LABEL_RE, _split_items
+from tailor.pipeline.tailoring.taxonomy import Taxonomy, normalise
 
 _WEIGHT = {"required": 3.0, "preferred": 2.0}
+_NUMBER_RE = re.compile(r"\d")
+_NAME_CHARS = frozenset("/+#.&")
+_NOT_SKILLS_RE = re.compile(r"\W*(?:spoken\s+)?(?:languages?\s+spoken|spoken|interests|hobbies|references)\b", re.I)
 
 
-class _Job:
-    """The job's features and a per-text memo of which of them a text carries."""
+class JobTerms:
+    """What of the job a piece of text mentions, memoised per text."""
 
     def __init__(self, job: JobProfile, taxonomy: Taxonomy) -> None:
         self.hits: dict[str, SkillHit] = {h.skill: h for h in job.skills}
         self.terms = [(t, term_key(t)) for t in job.key_terms]
         self.taxonomy = taxonomy
-        self._memo: dict[str, tuple[frozenset[tuple[str, ...]], float, tuple[str, ...], tuple[str, ...]]] = {}
+        self._memo: dict[str, tuple[float, tuple[str, ...], tuple[str, ...]]] = {}
 
-    def read(self, text: str) -> tuple[frozenset[tuple[str, ...]], float, tuple[str, ...], tuple[str, ...]]:
-        """(features, relevance, job skills mentioned, key terms mentioned) of ``text``."""
+    def read(self, text: str) -> tuple[float, tuple[str, ...], tuple[str, ...]]:
+        """(relevance, job skills mentioned, key terms mentioned) of ``text``."""
         cached = self._memo.get(text)
-        if cached is not None:
-            return cached
-        features: set[tuple[str, ...]] = set()
-        skills: dict[str, None] = {}
-        for m in self.taxonomy.find(text):
-            hit = self.hits.get(m.skill)
-            if hit is None:
-                continue
-            skills[m.skill] = None
-            features.add(("skill", m.skill))
-            if normalise(m.surface) == normalise(hit.term):
-                features.add(("wording", m.skill))
-        index = term_index(text) if self.terms else set()
-        terms = tuple(t for t, key in self.terms if key in index)
-        features.update(("term", t) for t in terms)
-        relevance = sum(_WEIGHT[self.hits[s].requirement] for s in skills) + len(terms)
-        result = (frozenset(features), relevance, tuple(skills), terms)
-        self._memo[text] = result
-        return result
+        if cached is None:
+            skills = tuple(dict.fromkeys(m.skill for m in self.taxonomy.find(text) if m.skill in self.hits))
+            index = term_index(text) if self.terms else set()
+            terms = tuple(t for t, key in self.terms if key in index)
+            relevance = sum(_WEIGHT[self.hits[s].requirement] for s in skills) + len(terms)
+            cached = self._memo[text] = (relevance, skills, terms)
+        return cached
+
+    def tier(self, text: str) -> int:
+        """2: a required skill with a number, or two or more job skills; 1: anything the job asks for; 0: nothing."""
+        relevance, skills, terms = self.read(text)
+        required = any(self.hits[s].requirement == "required" for s in skills)
+        if (required and _NUMBER_RE.search(text)) or len(skills) >= 2:
+            return 2
+        return 1 if relevance > 0 else 0
+
+    def why(self, text: str) -> str:
+        _, skills, terms = self.read(text)
+        if skills:
+            hit = self.hits[skills[0]]
+            more = f" (and {len(skills) - 1} more of its skills)" if len(skills) > 1 else ""
+            return f"it mentions {hit.term}, {hit.requirement} by the job{more}"
+        return f"it mentions '{terms[0]}', a key term of the job" if terms else "it mentions nothing the job asks for"
 
 
-def _counts(resume: Resume, job: _Job) -> Counter[tuple[str, ...]]:
-    counts: Counter[tuple[str, ...]] = Counter()
-    for _, text in resume_pieces(resume):
-        counts.update(job.read(text)[0])
-    return counts
+def _movable(doc: SourceDocument, items: Sequence[tuple[int, int]]) -> bool:
+    """Items a writer can reorder: any span of an edited-in-place text; single lines from one list elsewhere."""
+    if doc.edits_in_place:
+        return True
+    text = doc.text
+    lines = [text.count("\n", 0, start) for start, _ in items]
+    if any("\n" in text[s:e] for s, e in items):
+        return False
+    origins = [doc.origin(line) for line in lines]
+    if not all(origins):
+        return False
+    if doc.format == "docx":
+        return all(o.startswith("p:") for o in origins)
+    parents = {o.rsplit(".", 1)[0] for o in origins}
+    return len(parents) == 1 and all(o.rsplit(".", 1)[-1].isdigit() for o in origins)
 
 
-def _why(job: _Job, skills: tuple[str, ...], terms: tuple[str, ...]) -> str:
-    if skills:
-        hit = job.hits[skills[0]]
-        more = f" (and {len(skills) - 1} more job skill{'s' if len(skills) > 2 else ''})" if len(skills) > 1 else ""
-        return f"mentions {hit.term}, {hit.requirement} by the job{more}"
-    return f"mentions '{terms[0]}', a key term of the job"
-
-
-def _role_label(role: Role) -> str:
-    return role.employer or role.title or "an untitled role"
-
-
-def _rewrite_roles(resume: Resume, job: _Job, options: RewriteOptions, changes: list[Change]) -> Resume:
-    roles = list(resume.roles)
-    renamed: set[str] = set()
-    for i, role in enumerate(roles):
-        label = _role_label(role)
-        section = f"Experience: {label}"
-        read = [job.read(b) for b in role.bullets]
-        order = sorted(range(len(role.bullets)), key=lambda k: (-read[k][1], k))
-        bullets = [role.bullets[k] for k in order]
-        if order != sorted(order):
-            top = order[0]
-            if top != 0 and read[top][1] > 0:
-                reason = f"moved '{shorten(role.bullets[top])}' to the top of {label}: {_why(job, read[top][2], read[top][3])}"
-            else:
-                reason = f"ordered the bullets of {label} by how much of the job each one mentions"
-            changes.append(Change(section=section, kind="reorder", reason=reason))
-        # Mirror the job's wording once, in the first bullet that names a required skill by another name
-        # ("Postgres (PostgreSQL)"); phrases and soft skills read badly in parentheses, so names only.
-        for k, bullet in enumerate(bullets):
-            for m in job.taxonomy.find(bullet):
-                hit = job.hits.get(m.skill)
-                if (hit is None or hit.requirement != "required" or m.skill in renamed
-                        or " " in m.surface or " " in hit.term or hit.category in ("soft", "methods")
-                        or normalise(m.surface) == normalise(hit.term)
-                        or normalise(hit.term) in {normalise(x.surface) for x in job.taxonomy.find(bullet)}):
-                    continue
-                bullets[k] = f"{bullet[:m.end]} ({hit.term}){bullet[m.end:]}"
-                renamed.add(m.skill)
-                changes.append(Change(section=section, kind="rename", reason=(
-                    f"added the job's term '{hit.term}' after '{m.surface}' in '{shorten(bullet)}': same skill, the job's wording")))
-                break
-        roles[i] = role.model_copy(update={"bullets": tuple(bullets)})
-    resume = resume.model_copy(update={"roles": tuple(roles)})
-    if options.length == "concise":
-        resume = _drop_bullets(resume, job, options.max_bullets_per_role, changes)
-    return resume
-
-
-def _drop_bullets(resume: Resume, job: _Job, cap: int, changes: list[Change]) -> Resume:
-    counts = _counts(resume, job)
-    roles = list(resume.roles)
-    for i, role in enumerate(roles):
-        if len(role.bullets) <= cap:
+def _bullet_edits(doc: SourceDocument, blocks: Layout, job: JobTerms, options: RewriteOptions) -> list[Edit]:
+    edits: list[Edit] = []
+    text = doc.text
+    for block in blocks.lists:
+        if not _movable(doc, block.items):
             continue
-        keep = list(role.bullets)
-        dropped = kept_for = 0
-        # Bullets are already in relevance order: try the least relevant first.
-        for bullet in reversed(role.bullets[cap:]):
-            features = job.read(bullet)[0]
-            if any(counts[f] <= 1 for f in features):
-                kept_for += 1  # the last mention of something the job asks for: keep it
+        texts = [text[s:e] for s, e in block.items]
+        relevance = [job.read(t)[0] for t in texts]
+        label = block.label or "a block"
+        section = f"{'Experience' if block.section == 'experience' else 'Projects'}: {shorten(label, 60)}"
+        keep = list(range(len(texts)))
+        if options.length == "concise":
+            drop = [k for k in keep if relevance[k] == 0 and not _NUMBER_RE.search(texts[k])]
+            if len(drop) == len(keep):
+                drop = drop[1:]  # never a role's last bullet
+            end = -1
+            for k in drop:
+                start, stop = block.removals[k]
+                start = max(start, end)  # two drops in a row: the line break between them goes once
+                end = stop
+                edits.append(Edit(
+                    kind="drop", section=section, spans=((start, stop),), before=text[start:stop],
+                    reason="dropped (--length concise): it mentions nothing the job asks for and holds no number",
+                    evidence=texts[k]))
+            keep = [k for k in keep if k not in drop]
+        # Three tiers, the person's own order kept within each: a bullet that shows a required skill
+        # with a result (a number) or several of the job's skills; one that mentions anything the
+        # job asks for; the rest. Fewer, clearer moves than a sort by raw counts.
+        tiers = [job.tier(texts[k]) for k in keep]
+        order = sorted(range(len(keep)), key=lambda n: (-tiers[n], n))
+        if order != sorted(order) and tiers[order[0]] > 0:
+            first = next(n for n, k in enumerate(order) if k != n)
+            top = texts[keep[order[first]]]
+            where = "to the top of" if first == 0 else "up in"
+            reason = f"moved {where} {shorten(label, 40)}: {job.why(top)}"
+            edits.append(Edit(
+                kind="move", section=section, spans=tuple(block.items[k] for k in keep), order=tuple(order),
+                before=top, after=top, reason=reason, evidence=top))
+    return edits
+
+
+def _is_name(surface: str) -> bool:
+    """A product or acronym ("Postgres", "k8s", "A/B tests"), not an ordinary phrase ("dashboards")."""
+    return any(c.isupper() or c.isdigit() or c in _NAME_CHARS for c in surface)
+
+
+def _editable(doc: SourceDocument, offset: int) -> bool:
+    """Text at ``offset`` a writer can put back: any of an edited-in-place text, a paragraph of a
+    DOCX (not a table row joined into one line), a field of a JSON Resume (not a composed line)."""
+    if doc.edits_in_place:
+        return True
+    origin = doc.origin(doc.text.count("\n", 0, offset))
+    return origin.startswith("p:") if doc.format == "docx" else bool(origin)
+
+
+def _rename_edits(doc: SourceDocument, blocks: Layout, profile: ResumeProfile, job: JobTerms) -> list[Edit]:
+    """The job's wording for a skill the skills lines name otherwise, once per skill."""
+    edits: list[Edit] = []
+    done: set[str] = set()
+    worded = {s.skill for s in profile.skills for h in [job.hits.get(s.skill)] if h and normalise(h.term) in s.surfaces}
+    for line in blocks.skills_lines:
+        if not _editable(doc, line.start):
+            continue
+        for m in job.taxonomy.find(line.text):
+            hit = job.hits.get(m.skill)
+            if (hit is None or m.skill in done or m.skill in worded or not _is_name(m.surface)
+                    or normalise(m.surface) == normalise(hit.term) or len(hit.term) > 40):
                 continue
-            counts.subtract(features)
-            keep.remove(bullet)
-            dropped += 1
-        if dropped:
-            note = f"; kept {kept_for} more that alone mention something the job asks for" if kept_for else ""
-            changes.append(Change(section=f"Experience: {_role_label(role)}", kind="rewrite", reason=(
-                f"dropped the {dropped} least relevant bullet{'s' if dropped > 1 else ''} of {_role_label(role)} "
-                f"(concise keeps {cap} per role){note}")))
-        roles[i] = role.model_copy(update={"bullets": tuple(keep)})
-    return resume.model_copy(update={"roles": tuple(roles)})
+            items = [i.strip(" .*_") for i in _split_items(_LABEL_RE.sub(r"\2", strip_bullet(line.text)))]
+            if m.surface not in items:
+                continue  # only a skill named on its own: "Epic EHR" or "QI project" stay as written
+            start = line.start + m.start
+            done.add(m.skill)
+            edits.append(Edit(
+                kind="rename", section="Skills", spans=((start, start + len(m.surface)),), before=m.surface,
+                after=hit.term, reason=f"renamed '{m.surface}' to '{hit.term}': the job's wording of the same skill",
+                evidence=line.text))
+    return edits
 
 
-def _ensure_section(resume: Resume, kind: str, heading: str) -> Resume:
-    if any(s.kind == kind for s in resume.sections):
-        return resume
-    sections = list(resume.sections)
-    # After the header (and the summary, for Skills): where a reader and an ATS expect it.
-    after = {"summary": ("header",), "skills": ("header", "summary")}[kind]
-    at = 0
-    for n, s in enumerate(sections):
-        if s.kind in after:
-            at = n + 1
-    sections.insert(at, Section(kind=kind, heading=heading))  # type: ignore[arg-type]
-    # Roles point at their section by index: shift those behind the insertion.
-    roles = tuple(r.model_copy(update={"section": r.section + 1}) if r.section >= at else r for r in resume.roles)
-    return resume.model_copy(update={"sections": tuple(sections), "roles": roles})
+def _skills_target(blocks: Layout, hit: SkillHit, taxonomy: Taxonomy, doc: SourceDocument) -> int | None:
+    """The skills line an evidenced skill joins: one listing skills of its kind, else the first one."""
+    # Only a line that already lists a known skill: "Languages: English, Portuguese" or
+    # "Interests: ..." lines are the person's, not a place for "A/B Testing".
+    lines = [k for k, line in enumerate(blocks.skills_lines)
+             if _editable(doc, line.start) and not line.text.rstrip().endswith((",", "-", "&"))
+             and taxonomy.find(line.text) and not _NOT_SKILLS_RE.match(strip_bullet(line.text))
+             and not (k + 1 < len(blocks.skills_lines) and blocks.skills_lines[k + 1].start - line.end == 1
+                      and blocks.skills_lines[k + 1].text[:1].islower())]
+    if not lines:
+        return None
+    for k in lines:
+        if any(taxonomy.category(m.skill) == hit.category for m in taxonomy.find(blocks.skills_lines[k].text)):
+            return k
+    return lines[0]  # the first skills line is usually the broadest
 
 
-def _rewrite_skills(resume: Resume, profile: ResumeProfile, job: _Job, changes: list[Change]) -> tuple[Resume, list[str]]:
-    counts = _counts(resume, job)
-    items = list(resume.skills)
+def _in_style(term: str, line: str) -> str:
+    """"Caching" joins "code review, incident response" as "caching": a plain word in the line's case."""
+    items = _split_items(_LABEL_RE.sub(r"\2", strip_bullet(line)))
+    lower = sum(1 for i in items if i[:1].islower())
+    plain = term[:1].isupper() and term[1:] == term[1:].lower() and term.isascii()
+    return term.lower() if plain and lower > len(items) / 2 else term
+
+
+def _extend_edits(doc: SourceDocument, blocks: Layout, profile: ResumeProfile, job: JobTerms) -> list[Edit]:
+    """Job skills the resume evidences but does not list, onto its skills lines (or one new line)."""
     tax = job.taxonomy
-    for n, item in enumerate(items):
-        # Only an item that is just the skill's name is renamed: "QI project" stays as written.
-        found = tax.find(item)
-        if len(found) != 1 or normalise(found[0].surface) != normalise(item.strip(" .")):
+    listed = {m.skill for line in blocks.skills_lines for m in tax.find(line.text)}
+    wanted: list[tuple[SkillHit, str]] = []
+    for hit in sorted(job.hits.values(), key=lambda h: h.requirement != "required"):
+        found = profile.evidence(hit.skill)
+        if found is None or hit.skill in listed or "skills" in found.sections or len(hit.term) > 40:
             continue
-        hit = job.hits.get(found[0].skill)
-        if hit is None or normalise(item) == normalise(hit.term):
-            continue
-        new = hit.term
-        lost = job.read(item)[0] - job.read(new)[0]
-        if any(counts[f] <= 1 for f in lost):
-            new = f"{new} ({item})"  # the old wording carried something the job looks for: keep it too
-        counts.subtract(job.read(item)[0])
-        counts.update(job.read(new)[0])
-        items[n] = new
-        changes.append(Change(section="Skills", kind="rename", reason=f"renamed '{item}' to '{new}': the job's wording for the same skill"))
-    listed = {m.skill for item in items for m in tax.find(item)}
-    surfaced: list[str] = []
-    for hit in job.hits.values():
-        ev = profile.evidence(hit.skill)
-        if ev is None or hit.skill in listed:
-            continue
-        items.append(hit.term)
-        listed.add(hit.skill)
-        surfaced.append(hit.skill)
-        where = ev.sections[0] if ev.sections else "resume"
-        changes.append(Change(section="Skills", kind="surface", reason=(
-            f"added '{hit.term}' to Skills: evidenced in '{shorten(ev.line)}' ({where}), {hit.requirement} by the job")))
-    items = list(dict.fromkeys(items))
-    # One item per case-insensitive spelling, the first one kept, in order.
-    by_spelling: dict[str, str] = {}
-    for item in items:
-        by_spelling.setdefault(item.lower(), item)
-    items = list(by_spelling.values())
+        wanted.append((hit, found.line))
+    if not wanted:
+        return []
+    by_line: dict[int | None, list[tuple[SkillHit, str]]] = {}
+    for hit, line_text in wanted:
+        by_line.setdefault(_skills_target(blocks, hit, tax, doc), []).append((hit, line_text))
+    edits: list[Edit] = []
+    text = doc.text
 
-    def rank(k: int) -> tuple[int, int]:
-        reqs = [job.hits[skill].requirement for skill in job.read(items[k])[2]]
-        return (0 if "required" in reqs else 1 if reqs else 2, k)
+    def spaced(after: str, at: int, gap: str) -> str:
+        # Text pasted without spaces ("...learning.Education"): the insertion must not glue onto it.
+        return after + gap if at < len(text) and not text[at].isspace() else after
 
-    order = sorted(range(len(items)), key=rank)
-    if order != list(range(len(items))):
-        first = [items[k] for k in order if rank(k)[0] < 2]
-        changes.append(Change(section="Skills", kind="reorder", reason=(
-            f"put the {len(first)} skills the job asks for first, required before preferred ({shorten(', '.join(first), 60)})")))
-    items = [items[k] for k in order]
-    if items and not any(s.kind == "skills" for s in resume.sections):
-        resume = _ensure_section(resume, "skills", "Skills")
-        changes.append(Change(section="Skills", kind="surface", reason="created a Skills section: ATS systems look for one"))
-    return resume.model_copy(update={"skills": tuple(items)}), surfaced
+    for k, entries in by_line.items():
+        terms = tuple(hit.term for hit, _ in entries)
+        if k is not None:
+            terms = tuple(_in_style(term, blocks.skills_lines[k].text) for term in terms)
+        evidence = " | ".join(dict.fromkeys(shorten(e, 80) for _, e in entries))
+        reason = (f"added {', '.join(terms)} to Skills: evidenced in the resume, "
+                  f"{'required' if any(h.requirement == 'required' for h, _ in entries) else 'preferred'} by the job")
+        if k is not None:
+            line = blocks.skills_lines[k]
+            after = spaced(line.separator + line.separator.join(terms), line.insert_at, " ")
+            edits.append(Edit(kind="extend", section="Skills", spans=((line.insert_at, line.insert_at),), after=after,
+                              terms=terms, reason=reason, evidence=evidence))
+        elif blocks.skills_end is not None:
+            after = spaced("\n" + blocks.skills_prefix + ", ".join(terms), blocks.skills_end, "\n")
+            edits.append(Edit(kind="extend", section="Skills", spans=((blocks.skills_end, blocks.skills_end),),
+                              after=after, lines=True, terms=terms, reason=reason, evidence=evidence))
+        else:
+            anchor = blocks.summary_segments[-1].end if blocks.summary_segments else blocks.header_end
+            if anchor is None:
+                continue
+            gap = "\n\n" if doc.format != "text" else "\n"
+            after = spaced(f"\n{gap[1:]}{blocks.new_heading('Skills')}{gap}{', '.join(terms)}", anchor, "\n")
+            edits.append(Edit(kind="extend", section="Skills", spans=((anchor, anchor),), after=after, lines=True,
+                              terms=terms, reason=reason.replace("to Skills", "in a new Skills section"),
+                              evidence=evidence))
+    return edits
 
 
 _TEMPLATES = {
-    "neutral": ("{title} with {years}+ years of experience in {skills}.", "{title} experienced in {skills}.",
-                "{title} with {years}+ years of experience."),
+    "neutral": ("{title} with {years}+ years of experience in {skills}.", "{title} experienced in {skills}."),
     "confident": ("{title} bringing {years}+ years of hands-on experience with {skills}.",
-                  "{title} with hands-on experience in {skills}.", "{title} bringing {years}+ years of hands-on experience."),
+                  "{title} with hands-on experience in {skills}."),
     "formal": ("{title} with {years}+ years of professional experience, including {skills}.",
-               "{title} with professional experience in {skills}.", "{title} with {years}+ years of professional experience."),
+               "{title} with professional experience in {skills}."),
 }
 
 
-_YEARS_STATED_RE = re.compile(r"\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten)\+?\s+years?\b", re.IGNORECASE)
+def summary_sentence(doc: SourceDocument, profile: ResumeProfile, job: JobProfile, tone: str) -> tuple[str, str]:
+    """(sentence, evidence): the resume's latest title, the whole years its dates cover, its matched skills.
 
-
-def summary_lead(resume: Resume, profile: ResumeProfile, job: JobProfile, tone: str, with_years: bool = True) -> str:
-    """One sentence from the resume's own facts: its latest title, the years its dates cover, its matched skills."""
-    title = profile.titles[0] if profile.titles else ""
-    # From the resume's own dates (the guard re-derives it); left out when the summary states its own.
-    years = math.floor(profile.total_years) if with_years else 0
+    Empty when the title is not written in the resume as such (a parse of a messy
+    header is not a fact to state) or no job skill is evidenced.
+    """
+    title = next((t for t in profile.titles if t and t in doc.text and len(t.split()) <= 8), "")
     terms = [h.term for h in job.skills if profile.evidence(h.skill)][:4]
-    if not title and not terms:
-        return ""
-    skills = terms[0] if len(terms) == 1 else ", ".join(terms[:-1]) + " and " + terms[-1] if terms else ""
-    with_both, skills_only, years_only = _TEMPLATES[tone]
-    template = with_both if years >= 1 and skills else skills_only if skills else years_only if years >= 1 else ""
-    if not template:
-        return ""
-    text = template.format(title=title or "Professional", years=years, skills=skills)
-    return text[0].upper() + text[1:]
+    if not title or not terms:
+        return "", ""
+    skills = terms[0] if len(terms) == 1 else ", ".join(terms[:-1]) + " and " + terms[-1]
+    years = math.floor(profile.total_years)
+    with_years, without = _TEMPLATES[tone]
+    sentence = (with_years if years >= 1 else without).format(title=title, years=years, skills=skills)
+    role = next((r for r in profile.roles if r.title == title), None)
+    evidence = f"{title}{f' ({role.dates})' if role and role.dates else ''}; " + "; ".join(
+        shorten(ev.line, 60) for h in job.skills[:8] if (ev := profile.evidence(h.skill)) and h.term in terms)
+    return sentence[0].upper() + sentence[1:], evidence
 
 
-def _rewrite_summary(resume: Resume, profile: ResumeProfile, job: JobProfile, options: RewriteOptions,
-                     changes: list[Change]) -> Resume:
-    # When the summary already states its years, the lead leaves them out rather than restate them differently.
-    states_years = _YEARS_STATED_RE.search(resume.summary) is not None
-    lead = summary_lead(resume, profile, job, options.tone, with_years=not states_years)
-    if not lead or resume.summary.startswith(lead):
-        return resume
-    resume = _ensure_section(resume, "summary", "Summary")
-    summary = f"{lead} {resume.summary}".strip()
-    changes.append(Change(section="Summary", kind="rewrite", reason=(
-        f"opened the summary with the resume's own facts in a {options.tone} tone: '{shorten(lead, 90)}'")))
-    return resume.model_copy(update={"summary": summary})
+def _summary_edit(doc: SourceDocument, blocks: Layout, profile: ResumeProfile, job: JobProfile,
+                  options: RewriteOptions) -> list[Edit]:
+    if blocks.has_summary or blocks.header_end is None:
+        return []  # the person's own summary is theirs: nothing is stacked in front of it
+    sentence, evidence = summary_sentence(doc, profile, job, options.tone)
+    if not sentence:
+        return []
+    gap = "\n\n" if doc.format != "text" else "\n"
+    after = f"\n{gap[1:]}{blocks.new_heading('Summary')}{gap}{sentence}"
+    if blocks.header_end < len(doc.text) and not doc.text[blocks.header_end].isspace():
+        after += "\n"
+    return [Edit(kind="summary", section="Summary", spans=((blocks.header_end, blocks.header_end),), after=after,
+                 lines=True, reason=f"added a one-sentence summary of the resume's own facts ({options.tone} tone)",
+                 evidence=evidence)]
 
 
-def rewrite(resume: Resume, profile: ResumeProfile, job: JobProfile, targets: Targets, options: RewriteOptions,
-            taxonomy: Taxonomy | None = None) -> Tailoring:
-    """Tailor ``resume`` to ``job`` without adding anything it does not evidence; every change has a reason."""
-    features = _Job(job, taxonomy or load_taxonomy())
-    changes: list[Change] = []
-    tailored = resume
+def plan_edits(doc: SourceDocument, profile: ResumeProfile, job: JobProfile, options: RewriteOptions,
+               taxonomy: Taxonomy, blocks: Layout | None = None) -> list[Edit]:
+    """Every edit worth making, in the order they are tried: summary, skills, bullets."""
+    blocks = blocks or layout(doc)
+    terms = JobTerms(job, taxonomy)
+    edits = _summary_edit(doc, blocks, profile, job, options)
+    edits += _rename_edits(doc, blocks, profile, terms)
+    edits += _extend_edits(doc, blocks, profile, terms)
     if options.mode == "full":
-        tailored = _rewrite_roles(tailored, features, options, changes)
-    tailored, surfaced = _rewrite_skills(tailored, profile, features, changes)
-    tailored = _rewrite_summary(tailored, profile, job, options, changes)
-    evidenced = {s.skill for s in profile.skills}
-    return Tailoring(
-        resume=tailored,
-        changes=tuple(changes),
-        matched=tuple(h.skill for h in job.skills if h.skill in evidenced),
-        surfaced=tuple(surfaced),
-        missing=tuple(targets.gaps),
-    )
+        edits += _bullet_edits(doc, blocks, terms, options)
+    return edits
+
+
+def keep_if_not_worse(edits: Sequence[Edit], score: Callable[[Sequence[Edit]], float],
+                      before: float) -> tuple[list[Edit], list[Edit]]:
+    """(kept, declined): edits that do not lower the re-score.
+
+    All of them together are scored first (one re-score in the usual case); only
+    when that is lower is each edit tried on top of the ones kept so far.
+    """
+    if score(edits) >= before:
+        return list(edits), []
+    kept: list[Edit] = []
+    declined: list[Edit] = []
+    current = before
+    for edit in edits:
+        trial = score([*kept, edit])
+        if trial >= current:
+            kept.append(edit)
+            current = trial
+        else:
+            declined.append(edit)
+    return kept, declined
+
+
+__all__ = ["BulletList", "JobTerms", "keep_if_not_worse", "plan_edits", "summary_sentence"]

@@ -14,9 +14,23 @@ from tailor.pipeline.writers._atomic import (
 )
 from tailor.pipeline.writers.naming import (
     EXTENSIONS,
+    FORMATS,
+    format_of,
     is_tailored_output,
     output_extension,
     output_path,
+    resolve_format,
 )
 
-__all__ = ["EXTENSIONS", "is_tailored_output", "output_extension", "output_path", "remove_stale_parts", "write_atomically", "write_if_changed"]
+__all__ = [
+    "EXTENSIONS",
+    "FORMATS",
+    "format_of",
+    "is_tailored_output",
+    "output_extension",
+    "output_path",
+    "remove_stale_parts",
+    "resolve_format",
+    "write_atomically",
+    "write_if_changed",
+]

@@ -13,8 +13,8 @@ from tailor.pipeline.errors import InputError
 _PART = re.compile(r"^\..+\.(\d+)\.[^.]+\.part$")
 
 
-def write_atomically(path: str | Path, text: str) -> None:
-    """Write ``text`` to a temporary file beside ``path``, then rename it into place."""
+def write_atomically(path: str | Path, text: str | bytes) -> None:
+    """Write ``text`` (or bytes) to a temporary file beside ``path``, then rename it into place."""
     target = Path(path)
     temporary: str | None = None
     try:
@@ -22,8 +22,8 @@ def write_atomically(path: str | Path, text: str) -> None:
         fd, temporary = tempfile.mkstemp(prefix=f".{target.name}.{os.getpid()}.", suffix=".part", dir=target.parent)
         # No fsync: the rename already means a crash of tailor never leaves half a file, and
         # fsync would add ~4-8 ms a file (minutes over a large batch) for power-loss durability.
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(text.encode("utf-8") if isinstance(text, str) else text)
         os.replace(temporary, target)
     except OSError as error:
         if temporary is not None:
@@ -31,14 +31,14 @@ def write_atomically(path: str | Path, text: str) -> None:
         raise InputError(f"{target}: cannot write the output ({error.strerror or error})") from None
 
 
-def write_if_changed(path: str | Path, text: str) -> bool:
+def write_if_changed(path: str | Path, text: str | bytes) -> bool:
     """Write ``text`` to ``path`` unless the file already holds exactly it; True if it wrote.
 
     An unchanged file is only touched (its mtime says it was produced now, which is
     what a batch's up-to-date check reads): a cached re-run then costs one small read
     instead of a temporary file, a write and a rename.
     """
-    data = text.encode("utf-8")
+    data = text.encode("utf-8") if isinstance(text, str) else text
     try:
         with open(path, "rb") as handle:
             same = handle.read(len(data) + 1) == data

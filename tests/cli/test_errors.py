@@ -16,6 +16,7 @@ EXPECTED = {
     "TailorError": 2,
     "InputError": 2,
     "ConfigError": 2,
+    "UsageError": 2,
     "GraphError": 2,
     "StepError": 1,
     "TransientError": 1,

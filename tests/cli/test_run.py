@@ -30,8 +30,16 @@ def test_run_writes_the_tailored_resume_and_the_documented_json(tailor_json, tmp
     assert 0 <= scores["before"] <= scores["after"] <= 100
     assert sum(scores["breakdown"].values()) == pytest.approx(scores["after"], abs=0.05)
     assert set(data["skills"]) == {"matched", "surfaced", "missing"}
+    assert data["changes"] and data["format"] == "md"
+    source = resume.read_text(encoding="utf-8").split("\n")
     for change in data["changes"]:
-        assert change["kind"] in {"reorder", "rename", "surface", "rewrite"} and change["reason"]
+        assert change["kind"] in {"move", "rename", "extend", "summary", "drop"} and change["reason"]
+        assert set(change) == {"kind", "section", "where", "before", "after", "reason", "evidence"}
+        where = change["where"]
+        assert set(where) == {"line", "col", "paragraph", "field"} and where["paragraph"] is None
+        if change["kind"] in ("rename", "move"):
+            line = source[where["line"] - 1]
+            assert line[where["col"] - 1:].startswith(change["before"].split("\n")[0]), change
     output = Path(data["output"])
     assert output == tmp_path / "software_engineer.tailored.md"
     assert output.read_text(encoding="utf-8").strip()
@@ -74,24 +82,61 @@ def test_every_schedule_gives_the_same_result(tailor_json, tmp_path: Path, sched
     assert (tmp_path / "a.md").read_bytes() == (tmp_path / "b.md").read_bytes()
 
 
-@pytest.mark.parametrize("fmt", ["json", "html"])
+@pytest.mark.parametrize("fmt", ["md", "txt", "json", "yaml", "docx", "pdf", "html"])
 def test_output_formats(tailor_json, tmp_path: Path, fmt: str) -> None:
     resume = _copy(RESUME, tmp_path)
     data = tailor_json("run", resume, "--job", JOB, "--format", fmt)
     output = Path(data["output"])
-    assert output.suffix == f".{fmt}"
-    text = output.read_text(encoding="utf-8")
+    assert output.suffix == f".{fmt}" and data["format"] == fmt
+    raw = output.read_bytes()
     if fmt == "json":
-        json.loads(text)
-    else:
-        assert text.lstrip().lower().startswith("<!doctype html")
+        assert json.loads(raw)["basics"]["name"]
+    elif fmt == "html":
+        assert raw.decode().lstrip().lower().startswith("<!doctype html")
+    elif fmt == "pdf":
+        assert raw.startswith(b"%PDF-")
+    elif fmt == "docx":
+        assert raw.startswith(b"PK")
+    if fmt in ("md", "txt", "docx", "pdf"):
+        from tailor.pipeline.readers import read_resume
+
+        # Every word of the resume survives into the new format (PDF through its text layer).
+        from tailor.pipeline.tailoring.guard import word_counts
+
+        renamed = word_counts(" ".join(c["before"] for c in data["changes"] if c["kind"] == "rename"))
+        lost = word_counts(read_resume(resume).text) - word_counts(read_resume(output).text) - renamed
+        assert not lost, lost
+
+
+def test_out_extension_picks_the_format_and_a_contradiction_is_a_usage_error(tailor, tailor_json, tmp_path: Path) -> None:
+    resume = _copy(RESUME, tmp_path)
+    data = tailor_json("run", resume, "--job", JOB, "--out", tmp_path / "x.pdf")
+    assert data["format"] == "pdf" and (tmp_path / "x.pdf").read_bytes().startswith(b"%PDF-")
+    code, out, err = tailor("run", resume, "--job", JOB, "--out", tmp_path / "y.pdf", "--format", "docx")
+    assert code == 2 and "y.pdf" in err and "pdf" in err and "docx" in err and "Traceback" not in err
+    assert not (tmp_path / "y.pdf").exists()
+
+
+def test_format_out_is_format_in(tailor_json, tmp_path: Path) -> None:
+    for name in ("account_executive.txt", "data_scientist.json", "career_changer_teacher.yaml", "product_designer.docx"):
+        resume = _copy(RESUME.parent / name, tmp_path)
+        data = tailor_json("run", resume, "--job", JOB)
+        assert Path(data["output"]).suffix == resume.suffix, name
+
+
+def test_diff_shows_the_edits_against_the_source(tailor, tmp_path: Path) -> None:
+    resume = _copy(RESUME, tmp_path)
+    code, out, err = tailor("run", resume, "--job", JOB, "--diff")
+    assert code == 0, err
+    assert "Diff" in out and "PostgreSQL" in out
+    assert any(line.lstrip().startswith("+") for line in out.splitlines())
 
 
 def test_rich_output_shows_scores_changes_and_timings(tailor, tmp_path: Path) -> None:
     resume = _copy(RESUME, tmp_path)
     code, out, err = tailor("run", resume, "--job", JOB, "--explain")
     assert code == 0, err
-    for needle in ("ATS score", "Score breakdown", "Changes", "Steps", "critical path", "speedup", "What if", "Wrote"):
+    for needle in ("ATS score", "Score breakdown", "Edits", "Steps", "critical path", "speedup", "What if", "Wrote"):
         assert needle in out
 
 

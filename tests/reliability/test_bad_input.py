@@ -102,21 +102,21 @@ def test_a_job_over_the_limit_is_refused_too(tailor: Invoke, tmp_path: Path, mon
 
 
 def test_unknown_format_is_a_usage_error_naming_the_option(tailor: Invoke, tmp_path: Path) -> None:
-    code, out, err = tailor("run", RESUME, "--job", JOB, "--format", "pdf", "--out", tmp_path / "out.pdf")
+    code, out, err = tailor("run", RESUME, "--job", JOB, "--format", "rtf", "--out", tmp_path / "out.rtf")
     assert code == 2 and out == "" and "Traceback" not in err
-    assert "--format" in err and "'pdf' is not one of" in err
-    assert not (tmp_path / "out.pdf").exists()
+    assert "--format" in err and "'rtf' is not one of" in err
+    assert not (tmp_path / "out.rtf").exists()
 
 
 def test_usage_errors_are_one_line_from_the_console_script(env: dict[str, str]) -> None:
     # The console script's main() turns click's usage errors into one line (CliRunner bypasses main).
-    for args in (["run", str(RESUME), "--job", str(JOB), "--format", "pdf"], ["run"], ["nosuch"]):
+    for args in (["run", str(RESUME), "--job", str(JOB), "--format", "rtf"], ["run"], ["nosuch"]):
         done = subprocess.run(
             [sys.executable, "-m", "tailor.cli", *args], capture_output=True, text=True, env={**os.environ, **env}, timeout=120
         )
         line = assert_one_line_error(done.returncode, done.stderr)
         if "--format" in args:
-            assert "--format" in line and "'pdf' is not one of" in line
+            assert "--format" in line and "'rtf' is not one of" in line
 
 
 @pytest.mark.parametrize(

@@ -60,7 +60,7 @@ def test_run_writes_beside_the_resume_whatever_its_name(tailor: Invoke, tmp_path
     assert code == 0, err
     output = Path(json.loads(out)["output"]).resolve()
     assert output.parent == folder.resolve()
-    assert output.name == f"{Path(name).stem}.tailored.md"
+    assert output.name == f"{Path(name).stem}.tailored{Path(name).suffix}"  # format out = format in
     created = {p.resolve() for p in _files(tmp_path)} - {p.resolve() for p in _files(tmp_path / "cache")} - {p.resolve() for p in _files(tmp_path / "data")}
     assert created == {resume.resolve(), output}  # nothing written anywhere else
     assert not (tmp_path / "pwned").exists()

@@ -10,21 +10,27 @@ import pytest
 
 from tailor.pipeline.readers import SourceDocument
 from tailor.pipeline.tailoring import (
+    AtsScore,
     JobProfile,
     Resume,
     ResumeProfile,
+    RewriteOptions,
+    Tailoring,
     Taxonomy,
     analyse_job,
     load_taxonomy,
     parse_job,
     parse_resume,
     profile_resume,
+    score_ats,
+    set_targets,
+    tailor_document,
 )
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE_RESUMES = sorted((ROOT / "sample_data" / "resumes").glob("*"))
 SAMPLE_JOBS = sorted((ROOT / "sample_data" / "jobs").glob("*"))
-MESSY_RESUMES = sorted((ROOT / "tests" / "data" / "messy").glob("*"))
+MESSY_RESUMES = sorted((ROOT / "tests" / "data" / "messy").glob("*"))  # described in tests/data/messy.md
 
 TIDY_RESUME = """\
 # Jane Doe
@@ -94,3 +100,15 @@ def tidy_profile(tidy: Resume, taxonomy: Taxonomy) -> ResumeProfile:
 @pytest.fixture
 def backend_job(taxonomy: Taxonomy) -> JobProfile:
     return analyse_job(parse_job(document(BACKEND_JOB, "job.md")), taxonomy)
+
+
+def tailor_doc(doc: SourceDocument, job_text_or_profile: str | JobProfile, taxonomy: Taxonomy,
+               options: RewriteOptions | None = None) -> tuple[AtsScore, Tailoring]:
+    """The whole domain pipeline on one document: (score before, tailoring)."""
+    job = (job_text_or_profile if isinstance(job_text_or_profile, JobProfile)
+           else analyse_job(parse_job(document(job_text_or_profile, "job.md")), taxonomy))
+    source = parse_resume(doc)
+    profile = profile_resume(source, taxonomy)
+    before = score_ats(source, profile, job)
+    targets = set_targets(before, profile, job, 80)
+    return before, tailor_document(doc, source, profile, job, targets, before, options or RewriteOptions(), taxonomy)

@@ -11,19 +11,14 @@ from tailor.pipeline.tailoring import (
     RewriteOptions,
     Taxonomy,
     analyse_job,
-    check_no_invention,
     load_taxonomy,
     parse_job,
     parse_resume,
     profile_resume,
-    render,
-    rewrite,
-    score_ats,
-    set_targets,
 )
-from tailor.pipeline.tailoring._text import resume_text
+from tailor.pipeline.tailoring.guard import lost_words, word_counts
 
-from .conftest import BACKEND_JOB, document
+from .conftest import BACKEND_JOB, document, tailor_doc
 
 TAXONOMY = load_taxonomy()
 SURFACES = sorted({alias for skill in TAXONOMY.categories for alias in TAXONOMY.aliases(skill)})
@@ -92,20 +87,22 @@ def jobs(draw: st.DrawFn) -> str:
 
 
 def tailor_all(resume_text_: str, job_text: str, options: RewriteOptions) -> None:
-    source = parse_resume(document(resume_text_))
-    job = analyse_job(parse_job(document(job_text, "job.md")), TAXONOMY)
+    doc = document(resume_text_)
+    source = parse_resume(doc)
     profile = profile_resume(source, TAXONOMY)
-    before = score_ats(source, profile, job)
-    targets = set_targets(before, profile, job, 80)
-    result = rewrite(source, profile, job, targets, options)
-    check_no_invention(source, result.resume, TAXONOMY)
-    assert TAXONOMY.skills_in(resume_text(result.resume)) <= TAXONOMY.skills_in(resume_text(source))
+    before, result = tailor_doc(doc, job_text, TAXONOMY, options)
+    # Every source word kept (unless a listed drop or rename took it out), nothing from nowhere.
+    assert not lost_words(doc.text, result.text, result.edits)
+    added = set(word_counts(result.text)) - set(word_counts(doc.text))
+    assert added <= set(word_counts(" ".join(e.after for e in result.edits)))
+    assert TAXONOMY.skills_in(result.text) <= TAXONOMY.skills_in(doc.text) | {s.skill for s in profile.skills}
     assert set(result.surfaced) <= {s.skill for s in profile.skills}
     assert not set(result.missing) & {s.skill for s in profile.skills}
-    after = score_ats(result.resume, profile_resume(result.resume, TAXONOMY), job)
-    assert after.total >= before.total
-    for fmt in ("md", "json", "html"):
-        assert render(result.resume, fmt)  # type: ignore[arg-type]
+    assert result.score is not None and result.score.total >= before.total
+    if options.length != "concise":
+        assert not [e for e in result.edits if e.kind == "drop"]
+    # The output reads back: parsing it again gives the same text.
+    assert parse_resume(document(result.text)).source.text == result.text  # type: ignore[union-attr]
 
 
 options = st.builds(
