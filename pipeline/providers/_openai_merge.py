@@ -1,37 +1,25 @@
-"""Turn the model's proposals into domain results, keeping only what the sources support.
+"""Turn the model's job analysis into a job profile, keeping only what the job text supports.
 
-Job analysis: the local analysis stands; the model may add skills the taxonomy
-knows, key terms the job text contains, and fill a title, years or seniority
-the local reading left empty. Rewrite: the model's bullet order and wording and
-its summary are applied piece by piece over the local draft; a piece naming a
-skill, number, date, employer or title the source resume does not support is
-dropped (the draft's version stays) and the change list says why. The whole
-result then passes the same ``check_no_invention`` as the local provider.
+The local analysis stands; the model may add skills the taxonomy knows, key
+terms the job text contains, and fill a title, years or seniority the local
+reading left empty. (The model's edit proposals are checked in
+``tailoring.proposals`` and ``tailoring.tailored``, like the local ones.)
 """
 
 from __future__ import annotations
 
 import re
 
-from tailor.pipeline.errors import GuardError
 from tailor.pipeline.providers._openai_prompts import job_text
-from tailor.pipeline.providers._openai_schemas import LlmJobAnalysis, LlmRewrite
+from tailor.pipeline.providers._openai_schemas import LlmJobAnalysis
 from tailor.pipeline.tailoring._text import (
-    STOPWORDS,
-    resume_text,
-    shorten,
     term_index,
     term_key,
 )
-from tailor.pipeline.tailoring.guard import check_no_invention
 from tailor.pipeline.tailoring.models import (
-    Change,
     JobPosting,
     JobProfile,
-    Resume,
-    Role,
     SkillHit,
-    Tailoring,
 )
 from tailor.pipeline.tailoring.taxonomy import Taxonomy
 
@@ -89,120 +77,3 @@ def _canonical(name: str, taxonomy: Taxonomy) -> str | None:
     found = taxonomy.find(name)
     # "Python 3" names one skill; "Python and Go" is two and is not guessed at.
     return found[0].skill if len(found) == 1 else None
-
-
-# --- rewrite ------------------------------------------------------------------------
-
-
-class _Checker:
-    """Why a piece of model text is not supported by the source resume (None when it is)."""
-
-    def __init__(self, source: Resume, draft: Resume, taxonomy: Taxonomy) -> None:
-        self.source = source
-        self.taxonomy = taxonomy
-        self.vocabulary = {w.lower() for w in _NAME_RE.findall(resume_text(source) + "\n" + resume_text(draft))}
-
-    def problems(self, text: str) -> str | None:
-        reasons = []
-        try:
-            # The guard on the source plus this one text: only what the text adds can be flagged.
-            check_no_invention(self.source, self.source.model_copy(update={"summary": text}), self.taxonomy)
-        except GuardError as error:
-            reasons.append(str(error).split("invented content: ", 1)[-1])
-        names = self._unsupported_names(text)
-        if names:
-            reasons.append("names not in the source: " + ", ".join(names[:4]))
-        return "; ".join(reasons) or None
-
-    def _unsupported_names(self, text: str) -> list[str]:
-        # Employers, titles and dates are capitalised words; a sentence's first word is capitalised
-        # anyway, so it only counts when it looks like a name (ACME, McKinsey) or is a month.
-        out = []
-        for sentence in _SENTENCE_RE.split(text):
-            for n, word in enumerate(_NAME_RE.findall(sentence)):
-                low = word.lower()
-                if low in self.vocabulary or not word[0].isupper():
-                    continue
-                month = low in _MONTHS
-                if low in STOPWORDS and not month:
-                    continue
-                looks_named = month or (word.isupper() and len(word) > 1) or any(c.isupper() for c in word[1:])
-                if n == 0 and not looks_named:
-                    continue
-                out.append(word)
-        return list(dict.fromkeys(out))
-
-
-def _same(a: str, b: str) -> bool:
-    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
-
-
-def apply_rewrite(source: Resume, draft: Tailoring, llm: LlmRewrite, taxonomy: Taxonomy) -> Tailoring:
-    """The draft with the model's supported proposals applied; every change (and refusal) listed."""
-    checker = _Checker(source, draft.resume, taxonomy)
-    changes: list[Change] = []
-    roles = list(draft.resume.roles)
-    for proposal in llm.roles:
-        if proposal.role >= len(roles):
-            continue
-        roles[proposal.role] = _apply_role(roles[proposal.role], proposal.bullets, checker, changes)
-    summary = _apply_summary(draft.resume.summary, llm.summary, checker, changes)
-    tailored = draft.resume.model_copy(update={"roles": tuple(roles), "summary": summary})
-    try:
-        check_no_invention(source, tailored, taxonomy)
-    except GuardError as error:  # each piece passed alone; together they still must
-        return draft.model_copy(update={"changes": draft.changes + (Change(
-            section="Resume", kind="rewrite", reason=f"kept the local rewrite: the model's version failed the guard ({error})"),)})
-    return draft.model_copy(update={"resume": tailored, "changes": draft.changes + tuple(changes)})
-
-
-def _apply_role(role: Role, proposed: tuple, checker: _Checker, changes: list[Change]) -> Role:
-    label = role.employer or role.title or "an untitled role"
-    section = f"Experience: {label}"
-    order: list[int] = []
-    texts: dict[int, str] = {}
-    for item in proposed:
-        k = item.source
-        if k >= len(role.bullets) or k in texts:
-            continue  # a bullet the draft does not have, or one already placed
-        original = role.bullets[k]
-        text = " ".join(item.text.split())
-        order.append(k)
-        if not text or _same(text, original):
-            texts[k] = original
-            continue
-        problem = checker.problems(text)
-        if problem:
-            texts[k] = original
-            changes.append(Change(section=section, kind="rewrite", reason=(
-                f"kept '{shorten(original)}' as written: the model's rewording '{shorten(text)}' has {problem}")))
-        else:
-            texts[k] = text
-            changes.append(Change(section=section, kind="rewrite", reason=(
-                f"reworded '{shorten(original)}' as '{shorten(text)}' (model; same facts)")))
-    order += [k for k in range(len(role.bullets)) if k not in texts]  # nothing the model left out is lost
-    for k in order:
-        texts.setdefault(k, role.bullets[k])
-    if order != sorted(order):
-        changes.append(Change(section=section, kind="reorder", reason=(
-            f"put '{shorten(texts[order[0]])}' first in {label}: the model ranked it most relevant to the job")))
-    return role.model_copy(update={"bullets": tuple(texts[k] for k in order)})
-
-
-def _apply_summary(current: str, proposed: str, checker: _Checker, changes: list[Change]) -> str:
-    kept, dropped = [], []
-    for sentence in _SENTENCE_RE.split(" ".join(proposed.split())):
-        if not sentence:
-            continue
-        problem = checker.problems(sentence)
-        if problem:
-            dropped.append(f"'{shorten(sentence, 60)}' ({problem})")
-        else:
-            kept.append(sentence)
-    for note in dropped:
-        changes.append(Change(section="Summary", kind="rewrite", reason=f"dropped the model's sentence {note}"))
-    if not kept or _same(" ".join(kept), current):
-        return current
-    summary = " ".join(kept)
-    changes.append(Change(section="Summary", kind="rewrite", reason=f"rewrote the summary (model): '{shorten(summary, 90)}'"))
-    return summary

@@ -9,11 +9,12 @@ model still does with it, the guard checks the output against the resume.
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from tailor.pipeline.providers._openai_client import Message
 from tailor.pipeline.tailoring.models import JobPosting, Resume, RewriteOptions
 
-PROMPT_VERSION = "1"  # part of the LLM steps' cache version: bump when a prompt changes
+PROMPT_VERSION = "2"  # part of the LLM steps' cache version: bump when a prompt changes
 
 
 def data_block(name: str, text: str) -> str:
@@ -49,17 +50,33 @@ def job_analysis_messages(job: JobPosting) -> list[Message]:
     ]
 
 
-def rewrite_messages(draft: Resume, job: JobPosting, options: RewriteOptions) -> list[Message]:
-    roles = [
-        {"role": i, "title": r.title, "employer": r.employer, "bullets": [{"source": k, "text": b} for k, b in enumerate(r.bullets)]}
-        for i, r in enumerate(draft.roles)
-    ]
-    resume = json.dumps({"summary": draft.summary, "roles": roles}, ensure_ascii=False)
+def resume_data(resume: Resume) -> dict[str, Any]:
+    """What the model sees of the resume: its bullet lists (numbered), its skills lines, whether it has a summary."""
+    from tailor.pipeline.tailoring.blocks import layout
+
+    assert resume.source is not None
+    doc = resume.source
+    blocks = layout(doc)
+    return {
+        "has_summary": blocks.has_summary,
+        "titles": [r.title for r in resume.roles if r.title][:6],
+        "lists": [{"block": n, "role": bl.label, "items": [{"item": k, "text": doc.text[s:e]} for k, (s, e) in enumerate(bl.items)]}
+                  for n, bl in enumerate(blocks.lists)][:20],
+        "skills_lines": [line.text for line in blocks.skills_lines][:12],
+    }
+
+
+def rewrite_messages(resume: Resume, job: JobPosting, options: RewriteOptions) -> list[Message]:
+    data = json.dumps(resume_data(resume), ensure_ascii=False)
     return [
         {"role": "system", "content": (
-            "You tailor a resume to a job, honestly. " + _RULES + " "
-            f"Write a {options.tone} summary of at most three sentences. For each role, list its bullets "
-            "most relevant to the job first; keep each bullet's 'source' index; you may reword a bullet for clarity. "
-            "Use only facts in the RESUME block: never add a skill, employer, job title, date or number it does not state.")},
-        {"role": "user", "content": data_block("JOB_DESCRIPTION", job_text(job)) + "\n\n" + data_block("RESUME", resume)},
+            "You tailor a resume to a job, honestly, by proposing edits; you never rewrite the person's text. " + _RULES + " "
+            "orders: for each list in the RESUME block, its item numbers with the items most relevant to the job first. "
+            "skills: skills the job asks for that the resume shows evidence of but its skills lines do not list, in the "
+            "job's wording. renames: a skill on a skills line that the job words differently (old as the resume writes it, "
+            "new as the job does; the same skill only, never one product for another). "
+            f"summary: when has_summary is false, one {options.tone} sentence of at most 30 words using only facts in the "
+            "RESUME block; otherwise an empty string. "
+            "Never add a skill, employer, job title, date or number the RESUME block does not state.")},
+        {"role": "user", "content": data_block("JOB_DESCRIPTION", job_text(job)) + "\n\n" + data_block("RESUME", data)},
     ]

@@ -38,21 +38,23 @@ class LlmJobAnalysis(_Reply):
     seniority: Seniority | None
 
 
-class LlmBullet(_Reply):
-    source: int = Field(ge=0, le=49)  # index of the draft bullet this one rewrites
-    text: str = Field(max_length=240)
+class LlmOrder(_Reply):
+    block: int = Field(ge=0, le=19)  # index of a bullet list in the RESUME block
+    order: tuple[Annotated[int, Field(ge=0, le=49)], ...] = Field(max_length=16)  # its items, most relevant first
 
 
-class LlmRole(_Reply):
-    role: int = Field(ge=0, le=49)  # index of the role in the draft
-    bullets: tuple[LlmBullet, ...] = Field(max_length=8)
+class LlmRename(_Reply):
+    old: Term  # a skill on a skills line, as the resume writes it
+    new: Term  # the same skill as the job writes it
 
 
-class LlmRewrite(_Reply):
-    """The model's proposal: bullets reordered and reworded, a summary. The guard filters it."""
+class LlmEdits(_Reply):
+    """The model's proposal: edits of the local kinds (move, extend, rename, summary). The guard filters them."""
 
-    summary: str = Field(max_length=400)
-    roles: tuple[LlmRole, ...] = Field(max_length=6)
+    orders: tuple[LlmOrder, ...] = Field(max_length=8)
+    skills: tuple[Term, ...] = Field(max_length=10)  # job skills the resume evidences, to list in Skills
+    renames: tuple[LlmRename, ...] = Field(max_length=6)
+    summary: str = Field(max_length=300)  # one sentence when the resume has no summary, else ""
 
 
 @functools.cache

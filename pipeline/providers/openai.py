@@ -1,10 +1,11 @@
-"""The OpenAI-compatible provider: job analysis and rewrite by a chat model, the rest local.
+"""The OpenAI-compatible provider: job analysis and edit proposals by a chat model, the rest local.
 
 The graph is the local one with two model steps spliced in, each feeding a
 local step that checks what the model said:
 
     job ─► job_analysis_llm ─► job_profile   (local analysis + taxonomy-checked proposals)
-    draft (the local rewrite) ─► tailoring_llm ─► tailoring   (proposals filtered by the guard)
+    resume ─► tailoring_llm ─► tailoring     (proposed edits of the local kinds, through the same
+                                              re-score and guard; draft, the local tailoring, if none)
 
 With ``provider.fallback: local`` the model steps are optional: when the
 service stays down (after retries) they fail, the engine records a warning, and
@@ -27,28 +28,36 @@ from typing import TYPE_CHECKING
 from tailor.pipeline.engine import Step, report_metrics, step
 from tailor.pipeline.providers._openai_client import ChatClient, RetryPolicy
 from tailor.pipeline.providers._openai_limiter import Limiter
-from tailor.pipeline.providers._openai_merge import apply_rewrite, merge_job_profile
+from tailor.pipeline.providers._openai_merge import merge_job_profile
 from tailor.pipeline.providers._openai_prompts import (
     PROMPT_VERSION,
     job_analysis_messages,
     rewrite_messages,
 )
-from tailor.pipeline.providers._openai_schemas import LlmJobAnalysis, LlmRewrite
+from tailor.pipeline.providers._openai_schemas import LlmEdits, LlmJobAnalysis
+from tailor.pipeline.tailoring.guard import derived_years
 from tailor.pipeline.tailoring.jobs import analyse_job
+from tailor.pipeline.tailoring.proposals import edits_from_proposal
+from tailor.pipeline.tailoring.tailored import tailor_document
 from tailor.pipeline.tailoring.taxonomy import load_taxonomy
 
 if TYPE_CHECKING:
+    from datetime import date
+
     from tailor.config import Settings
     from tailor.pipeline.tailoring.models import (
+        AtsScore,
         JobPosting,
         JobProfile,
         Resume,
+        ResumeProfile,
         RewriteOptions,
         Tailoring,
+        Targets,
         Validation,
     )
 
-__all__ = ["ChatClient", "Limiter", "LlmJobAnalysis", "LlmRewrite", "OpenAIProvider", "RetryPolicy", "TokenBudget"]
+__all__ = ["ChatClient", "Limiter", "LlmEdits", "LlmJobAnalysis", "OpenAIProvider", "RetryPolicy", "TokenBudget"]
 
 STEP_VERSION = f"openai-{PROMPT_VERSION}"
 
@@ -91,8 +100,8 @@ class OpenAIProvider:
         done = await self.client.complete(job_analysis_messages(job), LlmJobAnalysis, self.budget.job_analysis)
         return done.value
 
-    async def propose_rewrite(self, draft: Resume, job: JobPosting, options: RewriteOptions) -> LlmRewrite:
-        done = await self.client.complete(rewrite_messages(draft, job, options), LlmRewrite, self.budget.rewrite)
+    async def propose_edits(self, resume: Resume, job: JobPosting, options: RewriteOptions) -> LlmEdits:
+        done = await self.client.complete(rewrite_messages(resume, job, options), LlmEdits, self.budget.rewrite)
         return done.value
 
     async def aclose(self) -> None:
@@ -115,20 +124,40 @@ class OpenAIProvider:
                 return local
             return merge_job_profile(local, job_analysis_llm, job, taxonomy)
 
-        # The local rewrite, checked by the guard: the model's starting point and the fallback.
+        # The local tailoring: the fallback when the model gives nothing.
         local_tailoring = next(s for s in base if s.name == "tailoring")
         draft = dataclasses.replace(local_tailoring, name="draft")
 
         @step(cache=True, version=STEP_VERSION, required=not optional)
-        async def tailoring_llm(draft: Tailoring, job: JobPosting, options: RewriteOptions) -> LlmRewrite:
-            return await self.propose_rewrite(draft.resume, job, options)
+        async def tailoring_llm(resume: Resume, job: JobPosting, options: RewriteOptions, validation: Validation) -> LlmEdits:
+            return await self.propose_edits(resume, job, options)
 
         @step(cache=True, version=STEP_VERSION)
-        def tailoring(resume: Resume, draft: Tailoring, tailoring_llm: LlmRewrite | None = None) -> Tailoring:
+        def tailoring(
+            resume: Resume,
+            resume_profile: ResumeProfile,
+            job_profile: JobProfile,
+            targets: Targets,
+            ats_before: AtsScore,
+            options: RewriteOptions,
+            today: date,
+            draft: Tailoring,
+            tailoring_llm: LlmEdits | None = None,
+        ) -> Tailoring:
             if tailoring_llm is None:
                 report_metrics(fallback="local")
                 return draft
-            return apply_rewrite(resume, draft, tailoring_llm, load_taxonomy())
+            assert resume.source is not None
+            taxonomy = load_taxonomy()
+            proposed, refused = edits_from_proposal(
+                resume.source, resume_profile, job_profile, taxonomy,
+                orders=[(o.block, o.order) for o in tailoring_llm.orders], skills=tailoring_llm.skills,
+                renames=[(r.old, r.new) for r in tailoring_llm.renames], summary=tailoring_llm.summary,
+                years=derived_years(resume),
+            )
+            # The model's edits pass the same re-score and guard as the local ones.
+            return tailor_document(resume.source, resume, resume_profile, job_profile, targets, ats_before, options,
+                                   taxonomy, today, proposed=proposed, refused=refused)
 
         replaced = {"job_profile": (job_analysis_llm, job_profile), "tailoring": (draft, tailoring_llm, tailoring)}
         return [s for original in base for s in replaced.get(original.name, (original,))]

@@ -23,7 +23,7 @@ from pydantic import (
 )
 
 from tailor.pipeline.readers._bytes import input_error, one_line
-from tailor.pipeline.readers._text import normalise_text, require_words
+from tailor.pipeline.readers._text import _NEEDS_FTFY, _may_be_mojibake, normalise_text, require_words
 
 _RESUME_KEYS = frozenset({"basics", "work", "education", "skills"})
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -222,8 +222,14 @@ def json_resume_to_markdown(data: Any, where: str, kind: str) -> str:
 
 
 def json_resume_to_document(data: Any, where: str, kind: str) -> tuple[str, tuple[str, ...]]:
-    """The JSON Resume as Markdown-like text, and the field path each of its lines came from
-    ("work.0.highlights.2", "skills.1.keywords", "basics.summary"; "" for a line composed here)."""
+    """The JSON Resume as Markdown-like text, and the field path each of its lines came from.
+
+    One origin per line of ``text.split("\n")`` (the empty string after the last newline
+    included): a dotted path into ``data`` as loaded, list indexes counting the None items
+    the models drop ("work.0.highlights.2", "skills.1.keywords", "awards.0"; a lone value
+    written where a list belongs has no index: "work.0.highlights"), or "" for a line the
+    reader composed (a heading, "Title — Employer", dates, contact details, a blank line).
+    """
     if not isinstance(data, dict):
         raise input_error(where, f"not a JSON Resume (the {kind} holds a {_type_name(data)}, not an object)")
     if not _RESUME_KEYS.intersection(key for key in data if isinstance(key, str)):
@@ -234,58 +240,54 @@ def json_resume_to_document(data: Any, where: str, kind: str) -> tuple[str, tupl
         raise input_error(where, f"invalid JSON Resume ({_first_problem(exc)})") from None
     except RecursionError:
         raise input_error(where, "invalid JSON Resume (nested too deeply)") from None
-    lines: list[str] = []
-    origins: list[str] = []
-    for line, origin in _render(resume, data):
-        # Each line normalised on its own, so a line that holds a line break keeps its origin.
-        for part in normalise_text(line).rstrip("\n").split("\n") if line.strip() else [""]:
-            lines.append(part)
-            origins.append(origin)
-    while lines and not lines[0].strip():
-        del lines[0], origins[0]
-    text = "\n".join(lines) + "\n"
+    pieces = _render(resume, data)
+    raw = "\n".join(piece for piece, _ in pieces) + "\n"
+    text = normalise_text(raw)
     require_words(text, where, "JSON Resume has no content")
-    return text, (*origins, "")
+    return text, _line_origins(pieces, raw, text)
 
 
 def render_markdown(resume: JsonResume) -> str:
     """Markdown in the shape the text parser reads: ``#`` name, ``##`` sections, ``###`` entries, ``- `` bullets."""
-    return "\n".join(line for line, _ in _render(resume, {})) + "\n"
+    return "\n".join(piece for piece, _ in _render(resume, None)) + "\n"
 
 
-def _indexes(raw: Any, key: str, count: int) -> list[str]:
-    """The path of each of ``count`` validated items of ``raw[key]`` in the original data.
+# A piece of the rendering, one line or several (a value may hold line breaks), and its origin.
+_Piece = tuple[str, str]
 
-    The models drop null items and take a lone value for a one-item list, so the
-    n-th validated item is not always the n-th item written.
+
+def _line_origins(pieces: list[_Piece], raw: str, text: str) -> tuple[str, ...]:
+    """The origin of each line of ``text``, which is ``normalise_text(raw)``, ``raw`` the pieces joined.
+
+    Normalising may add line breaks (a lone "\r" or U+2028 in a value), drop blank lines at
+    the ends, or (ftfy) turn a control character into text, so each piece is normalised on
+    its own, between two sentinels that keep its edge lines, with the whole text's choice
+    of mojibake repair (which works line by line), to count the lines it becomes. Those lines
+    must give ``text`` exactly, or no line gets a path (and no edit lands on any).
     """
-    value = raw.get(key) if isinstance(raw, dict) else None
-    if isinstance(value, list):
-        kept = [str(i) for i, item in enumerate(value) if item is not None]
-        return [f"{key}.{i}" for i in kept[:count]] + [""] * (count - len(kept))
-    if value is not None and count == 1:
-        return [key]
-    return [""] * count
+    repair = not raw.isascii() and _may_be_mojibake(raw) and bool(_NEEDS_FTFY.search(raw))
+    lines: list[str] = []
+    origins: list[str] = []
+    for piece, origin in pieces:
+        wrapped = normalise_text(f"|{piece}|", repair=repair)[:-1]
+        if len(wrapped) < 2 or wrapped[0] != "|" or wrapped[-1] != "|":
+            return ("",) * len(text.split("\n"))
+        piece_lines = wrapped[1:-1].split("\n")
+        piece_lines[-1] = piece_lines[-1].rstrip(" \t")
+        lines += piece_lines
+        origins += [origin] * len(piece_lines)
+    first = next((k for k, line in enumerate(lines) if line), len(lines))
+    last = max((k + 1 for k, line in enumerate(lines) if line), default=first)
+    lines, origins = [*lines[first:last], ""], [*origins[first:last], ""]
+    if "\n".join(lines) != text:
+        return ("",) * len(text.split("\n"))
+    return tuple(origins)
 
 
-def _sub(raw: Any, path: str) -> Any:
-    """The original value at a dotted path ("" -> nothing)."""
-    value = raw
-    for part in path.split(".") if path else []:
-        if isinstance(value, list) and part.isdigit() and int(part) < len(value):
-            value = value[int(part)]
-        elif isinstance(value, dict):
-            value = value.get(part)
-        else:
-            return None
-    return value if path else None
-
-
-_Line = tuple[str, str]
-
-
-def _render(resume: JsonResume, raw: Any) -> list[_Line]:
-    out: list[_Line] = []
+def _render(resume: JsonResume, data: Any) -> list[_Piece]:
+    """The rendering piece by piece, each with its path into ``data``, the resume as loaded
+    (``None``: paths count the models' own items)."""
+    out: list[_Piece] = []
     basics = resume.basics or Basics()
     if basics.name:
         out.append((f"# {basics.name}", "basics.name"))
@@ -297,64 +299,104 @@ def _render(resume: JsonResume, raw: Any) -> list[_Line]:
         out.append((_join(" · ", [contact, *profiles]), ""))
     if basics.summary:
         out += [("", ""), ("## Summary", ""), ("", ""), (basics.summary, "basics.summary")]
-    _entries(out, "Experience", "work", raw, [(w.position, w.name or w.company, w.startDate, w.endDate, w.location,
-                                                w.summary, w.highlights, []) for w in resume.work])
-    _entries(out, "Projects", "projects", raw, [(p.name, None, p.startDate, p.endDate, _join(", ", p.roles),
-                                                 p.description, p.highlights, _keywords(p.keywords))
-                                                for p in resume.projects])
-    _entries(out, "Volunteering", "volunteer", raw, [(v.position, v.organization, v.startDate, v.endDate, None,
-                                                      v.summary, v.highlights, []) for v in resume.volunteer])
-    paths = _indexes(raw, "skills", len(resume.skills))
-    _bullets(out, "Skills", [(_labelled(s.name, s.keywords),
-                              f"{path}.keywords" if path and s.keywords and isinstance(_sub(raw, path), dict) else path)
-                             for s, path in zip(resume.skills, paths, strict=True)])
-    _entries(out, "Education", "education", raw, [(_degree(e), e.institution, e.startDate, e.endDate, None,
-                                                   _join("\n", [_field("GPA", e.score or e.gpa),
-                                                                _field("Courses", ", ".join(e.courses))]), [], [])
-                                                  for e in resume.education], summaries=False)
-    _bullets(out, "Certifications", _paired(raw, "certificates", [_titled(c.name, c.issuer, c.date, None)
-                                                                  for c in resume.certificates]))
-    _bullets(out, "Awards", _paired(raw, "awards", [_titled(a.title, a.awarder, a.date, a.summary) for a in resume.awards]))
-    _bullets(out, "Publications", _paired(raw, "publications", [_titled(p.name, p.publisher, p.releaseDate, p.summary)
-                                                                for p in resume.publications]))
-    _bullets(out, "Languages", [(_join(" ", [lang.language, f"({lang.fluency})" if lang.fluency else None]), "")
-                                for lang in resume.languages])
-    _bullets(out, "Interests", [(_labelled(i.name, i.keywords), "") for i in resume.interests])
+    _entries(out, "Experience", [
+        (w.position, w.name or w.company, w.startDate, w.endDate, w.location,
+         _pieces(path, "summary", w.summary), _texts(w.highlights, item, path, "highlights"))
+        for w, (path, item) in _items(resume.work, data, "", "work")])
+    _entries(out, "Projects", [
+        (p.name, None, p.startDate, p.endDate, _join(", ", p.roles), _pieces(path, "description", p.description),
+         [*_texts(p.highlights, item, path, "highlights"), *_pieces(path, "keywords", *_keywords(p.keywords))])
+        for p, (path, item) in _items(resume.projects, data, "", "projects")])
+    _entries(out, "Volunteering", [
+        (v.position, v.organization, v.startDate, v.endDate, None,
+         _pieces(path, "summary", v.summary), _texts(v.highlights, item, path, "highlights"))
+        for v, (path, item) in _items(resume.volunteer, data, "", "volunteer")])
+    _bullets(out, "Skills", [(_labelled(s.name, s.keywords), _named_origin(path, item, s.keywords))
+                             for s, (path, item) in _items(resume.skills, data, "", "skills")])
+    _entries(out, "Education", [
+        (_degree(e), e.institution, e.startDate, e.endDate, None,
+         [*_pieces(path, "score" if e.score else "gpa", _field("GPA", e.score or e.gpa).strip()),
+          *_pieces(path, "courses", _field("Courses", ", ".join(e.courses)).strip())], [])
+        for e, (path, _) in _items(resume.education, data, "", "education")])
+    _bullets(out, "Certifications", [(_titled(c.name, c.issuer, c.date, None), path)
+                                     for c, (path, _) in _items(resume.certificates, data, "", "certificates")])
+    _bullets(out, "Awards", [(_titled(a.title, a.awarder, a.date, a.summary), path)
+                             for a, (path, _) in _items(resume.awards, data, "", "awards")])
+    _bullets(out, "Publications", [(_titled(p.name, p.publisher, p.releaseDate, p.summary), path)
+                                   for p, (path, _) in _items(resume.publications, data, "", "publications")])
+    _bullets(out, "Languages", [(_join(" ", [lang.language, f"({lang.fluency})" if lang.fluency else None]), path)
+                                for lang, (path, _) in _items(resume.languages, data, "", "languages")])
+    _bullets(out, "Interests", [(_labelled(i.name, i.keywords), _named_origin(path, item, i.keywords))
+                                for i, (path, item) in _items(resume.interests, data, "", "interests")])
     return out
 
 
-def _paired(raw: Any, key: str, lines: list[str]) -> list[_Line]:
-    return list(zip(lines, _indexes(raw, key, len(lines)), strict=True))
+_T = TypeVar("_T")
 
 
-_Entry = tuple[str | None, str | None, str | None, str | None, str | None, str | None, list[str], list[str]]
+def _items(models: list[_T], data: Any, base: str, key: str) -> list[tuple[_T, tuple[str, Any]]]:
+    """Each item the lenient model holds for ``data[key]``, with its path and its value as loaded.
+
+    List items keep their index in the loaded list (the None items the model dropped still
+    count); a lone value written where a list belongs has the key's own path, no index.
+    ``base`` is the parent's path ("" at the top level); ``data`` None (no loaded data to
+    count in): the models' own indexes.
+    """
+    path = f"{base}.{key}" if base else key
+    value = data.get(key) if isinstance(data, dict) else None
+    if data is None:
+        slots: list[tuple[str, Any]] = [(f"{path}.{k}", None) for k in range(len(models))]
+    elif isinstance(value, list):
+        slots = [(f"{path}.{k}", item) for k, item in enumerate(value) if item is not None]
+    else:
+        slots = [(path, value)] if value is not None else []
+    if len(slots) != len(models):  # not a shape the models take: these lines get no path
+        slots = [("", None)] * len(models)
+    return list(zip(models, slots, strict=True))
 
 
-def _entries(out: list[_Line], title: str, key: str, raw: Any, entries: list[_Entry], *, summaries: bool = True) -> None:
-    paths = _indexes(raw, key, len(entries))
-    shown = [(entry, path) for entry, path in zip(entries, paths, strict=True) if any(entry[:6]) or entry[6] or entry[7]]
-    if not shown:
+def _texts(texts: list[str], data: Any, base: str, key: str) -> list[_Piece]:
+    """A list of strings of the entry at ``base`` (its highlights), each with its path ("" without one)."""
+    if not base:
+        return [(text, "") for text in texts]
+    return [(text, path) for text, (path, _) in _items(texts, data, base, key)]
+
+
+def _pieces(base: str, key: str, *texts: str | None) -> list[_Piece]:
+    """The non-empty ``texts``, all from field ``key`` of the entry at ``base``."""
+    return [(text, f"{base}.{key}" if base else "") for text in texts if text]
+
+
+def _named_origin(path: str, item: Any, keywords: list[str]) -> str:
+    """A skills (or interests) line's origin: its keywords; a bare-string entry itself; else its name."""
+    if not path:
+        return ""
+    if keywords:
+        return f"{path}.keywords"
+    return path if isinstance(item, str) else f"{path}.name"
+
+
+_Entry = tuple[str | None, str | None, str | None, str | None, str | None, list[_Piece], list[_Piece]]
+
+
+def _entries(out: list[_Piece], title: str, entries: list[_Entry]) -> None:
+    entries = [entry for entry in entries if any(entry[:6]) or entry[6]]
+    if not entries:
         return
     out += [("", ""), (f"## {title}", "")]
-    for (heading, place, start, end, where, summary, bullets, extra), path in shown:
+    for heading, place, start, end, where, summary, bullets in entries:
         out += [("", ""), (f"### {_join(' — ', [heading, place]) or 'Untitled'}", "")]
         dates = _join(" · ", [_date_range(start, end), where])
         if dates:
             out.append((dates, ""))
-        if summary:
-            field = "description" if key == "projects" else "summary"
-            out.append((summary, f"{path}.{field}" if path and summaries else ""))
-        item = _sub(raw, path) if path else None
-        highlights = _indexes(item, "highlights", len(bullets)) if isinstance(item, dict) else [""] * len(bullets)
-        out += [(f"- {bullet}", f"{path}.{hp}" if path and hp else "")
-                for bullet, hp in zip(bullets, highlights, strict=True) if bullet.strip()]
-        out += [(f"- {line}", "") for line in extra]
+        out += summary
+        out += [(f"- {bullet}", origin) for bullet, origin in bullets if bullet.strip()]
 
 
-def _bullets(out: list[_Line], title: str, lines: Iterable[_Line]) -> None:
-    shown = [(line, origin) for line, origin in lines if line]
-    if shown:
-        out += [("", ""), (f"## {title}", ""), ("", ""), *((f"- {line}", origin) for line, origin in shown)]
+def _bullets(out: list[_Piece], title: str, lines: Iterable[_Piece]) -> None:
+    lines = [(line, origin) for line, origin in lines if line]
+    if lines:
+        out += [("", ""), (f"## {title}", ""), ("", ""), *((f"- {line}", origin) for line, origin in lines)]
 
 
 def _type_name(data: Any) -> str:

@@ -13,7 +13,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 _HOME = {
-    "check_no_invention": "guard",
+    "check_edits": "guard",
     "analyse_job": "jobs",
     "parse_job": "parse",
     "parse_resume": "parse",
@@ -49,7 +49,7 @@ def __getattr__(name: str) -> Any:
 
 if TYPE_CHECKING:
     from tailor.pipeline.tailoring.editing import apply_edits
-    from tailor.pipeline.tailoring.guard import check_no_invention
+    from tailor.pipeline.tailoring.guard import check_edits
     from tailor.pipeline.tailoring.jobs import analyse_job
     from tailor.pipeline.tailoring.models import (
         AtsScore,
@@ -97,7 +97,7 @@ __all__ = [
     "Taxonomy",
     "analyse_job",
     "apply_edits",
-    "check_no_invention",
+    "check_edits",
     "load_taxonomy",
     "parse_job",
     "parse_resume",

@@ -18,6 +18,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable, Sequence
+from collections.abc import Set as AbstractSet
 
 from tailor.pipeline.readers.documents import SourceDocument
 from tailor.pipeline.tailoring._text import shorten, strip_bullet, term_index, term_key
@@ -75,7 +76,7 @@ class JobTerms:
         return f"it mentions '{terms[0]}', a key term of the job" if terms else "it mentions nothing the job asks for"
 
 
-def _movable(doc: SourceDocument, items: Sequence[tuple[int, int]]) -> bool:
+def movable(doc: SourceDocument, items: Sequence[tuple[int, int]]) -> bool:
     """Items a writer can reorder: any span of an edited-in-place text; single lines from one list elsewhere."""
     if doc.edits_in_place:
         return True
@@ -96,7 +97,7 @@ def _bullet_edits(doc: SourceDocument, blocks: Layout, job: JobTerms, options: R
     edits: list[Edit] = []
     text = doc.text
     for block in blocks.lists:
-        if not _movable(doc, block.items):
+        if not movable(doc, block.items):
             continue
         texts = [text[s:e] for s, e in block.items]
         relevance = [job.read(t)[0] for t in texts]
@@ -147,7 +148,7 @@ def _editable(doc: SourceDocument, offset: int) -> bool:
     return origin.startswith("p:") if doc.format == "docx" else bool(origin)
 
 
-def _rename_edits(doc: SourceDocument, blocks: Layout, profile: ResumeProfile, job: JobTerms) -> list[Edit]:
+def rename_edits(doc: SourceDocument, blocks: Layout, profile: ResumeProfile, job: JobTerms) -> list[Edit]:
     """The job's wording for a skill the skills lines name otherwise, once per skill."""
     edits: list[Edit] = []
     done: set[str] = set()
@@ -197,14 +198,16 @@ def _in_style(term: str, line: str) -> str:
     return term.lower() if plain and lower > len(items) / 2 else term
 
 
-def _extend_edits(doc: SourceDocument, blocks: Layout, profile: ResumeProfile, job: JobTerms) -> list[Edit]:
-    """Job skills the resume evidences but does not list, onto its skills lines (or one new line)."""
+def extend_edits(doc: SourceDocument, blocks: Layout, profile: ResumeProfile, job: JobTerms,
+                 only: AbstractSet[str] | None = None) -> list[Edit]:
+    """Job skills the resume evidences but does not list (of ``only``, if given), onto its skills lines (or one new line)."""
     tax = job.taxonomy
     listed = {m.skill for line in blocks.skills_lines for m in tax.find(line.text)}
     wanted: list[tuple[SkillHit, str]] = []
     for hit in sorted(job.hits.values(), key=lambda h: h.requirement != "required"):
         found = profile.evidence(hit.skill)
-        if found is None or hit.skill in listed or "skills" in found.sections or len(hit.term) > 40:
+        if (found is None or hit.skill in listed or "skills" in found.sections or len(hit.term) > 40
+                or (only is not None and hit.skill not in only)):
             continue
         wanted.append((hit, found.line))
     if not wanted:
@@ -278,18 +281,22 @@ def summary_sentence(doc: SourceDocument, profile: ResumeProfile, job: JobProfil
 
 def _summary_edit(doc: SourceDocument, blocks: Layout, profile: ResumeProfile, job: JobProfile,
                   options: RewriteOptions) -> list[Edit]:
-    if blocks.has_summary or blocks.header_end is None:
-        return []  # the person's own summary is theirs: nothing is stacked in front of it
     sentence, evidence = summary_sentence(doc, profile, job, options.tone)
-    if not sentence:
-        return []
+    edit = summary_edit(doc, blocks, sentence, f"added a one-sentence summary of the resume's own facts ({options.tone} tone)",
+                        evidence)
+    return [edit] if edit is not None else []
+
+
+def summary_edit(doc: SourceDocument, blocks: Layout, sentence: str, reason: str, evidence: str) -> Edit | None:
+    """``sentence`` as a new Summary section after the header; None when the resume has a summary of its own."""
+    if blocks.has_summary or blocks.header_end is None or not sentence:
+        return None  # the person's own summary is theirs: nothing is stacked in front of it
     gap = "\n\n" if doc.format != "text" else "\n"
     after = f"\n{gap[1:]}{blocks.new_heading('Summary')}{gap}{sentence}"
     if blocks.header_end < len(doc.text) and not doc.text[blocks.header_end].isspace():
         after += "\n"
-    return [Edit(kind="summary", section="Summary", spans=((blocks.header_end, blocks.header_end),), after=after,
-                 lines=True, reason=f"added a one-sentence summary of the resume's own facts ({options.tone} tone)",
-                 evidence=evidence)]
+    return Edit(kind="summary", section="Summary", spans=((blocks.header_end, blocks.header_end),), after=after,
+                lines=True, reason=reason, evidence=evidence)
 
 
 def plan_edits(doc: SourceDocument, profile: ResumeProfile, job: JobProfile, options: RewriteOptions,
@@ -298,8 +305,8 @@ def plan_edits(doc: SourceDocument, profile: ResumeProfile, job: JobProfile, opt
     blocks = blocks or layout(doc)
     terms = JobTerms(job, taxonomy)
     edits = _summary_edit(doc, blocks, profile, job, options)
-    edits += _rename_edits(doc, blocks, profile, terms)
-    edits += _extend_edits(doc, blocks, profile, terms)
+    edits += rename_edits(doc, blocks, profile, terms)
+    edits += extend_edits(doc, blocks, profile, terms)
     if options.mode == "full":
         edits += _bullet_edits(doc, blocks, terms, options)
     return edits
@@ -327,4 +334,5 @@ def keep_if_not_worse(edits: Sequence[Edit], score: Callable[[Sequence[Edit]], f
     return kept, declined
 
 
-__all__ = ["BulletList", "JobTerms", "keep_if_not_worse", "plan_edits", "summary_sentence"]
+__all__ = ["BulletList", "JobTerms", "extend_edits", "keep_if_not_worse", "movable", "plan_edits", "rename_edits",
+           "summary_edit", "summary_sentence"]

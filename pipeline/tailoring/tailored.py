@@ -57,11 +57,12 @@ def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
 
 def tailor_document(doc: SourceDocument, resume: Resume, profile: ResumeProfile, job: JobProfile, targets: Targets,
                     before: AtsScore, options: RewriteOptions, taxonomy: Taxonomy,
-                    today: date | None = None, proposed: Sequence[Edit] = ()) -> Tailoring:
+                    today: date | None = None, proposed: Sequence[Edit] = (), refused: Sequence[str] = ()) -> Tailoring:
     """Tailor ``doc`` to ``job``: the planned edits that keep the score.
 
     ``proposed`` edits (a model's) take the place of planned ones they overlap (the
-    same list reordered, the same summary) and pass the same re-score and guard.
+    same list reordered, the same summary) and pass the same re-score and guard;
+    ``refused`` notes (proposals that were not edits worth making) join ``declined``.
     """
     planned = plan_edits(doc, profile, job, options, taxonomy)
     taken = [span for edit in proposed for span in edit.spans]
@@ -82,5 +83,5 @@ def tailor_document(doc: SourceDocument, resume: Resume, profile: ResumeProfile,
         matched=tuple(h.skill for h in job.skills if h.skill in evidenced),
         surfaced=surfaced,
         missing=tuple(targets.gaps),
-        declined=tuple(f"{e.kind} in {e.section}: it would have lowered the score" for e in declined),
+        declined=(*refused, *(f"{e.kind} in {e.section}: it would have lowered the score" for e in declined)),
     )

@@ -41,7 +41,7 @@ def schema_name(request: dict[str, Any]) -> str:
     if fmt:
         return fmt["json_schema"]["name"]
     shape = json.dumps(request.get("json_schema") or request.get("grammar") or "")
-    return "LlmRewrite" if "summary" in shape else "LlmJobAnalysis"
+    return "LlmEdits" if "summary" in shape else "LlmJobAnalysis"
 
 
 def resume_block(request: dict[str, Any]) -> dict[str, Any]:
@@ -50,15 +50,15 @@ def resume_block(request: dict[str, Any]) -> dict[str, Any]:
 
 
 def honest(request: dict[str, Any]) -> Reply:
-    """A well-behaved model: the job's own skills; bullets reversed, summary from the resume's own words."""
+    """A well-behaved model: the job's own skills; every list's bullets reversed, no summary (the resume has one)."""
     if schema_name(request) == "LlmJobAnalysis":
         content = {"title": "Backend Engineer", "skills": [{"name": "Python", "requirement": "required"},
                    {"name": "Kubernetes", "requirement": "preferred"}], "key_terms": ["distributed systems"],
                    "years": None, "seniority": None}
     else:
-        draft = resume_block(request)
-        roles = [{"role": r["role"], "bullets": list(reversed(r["bullets"]))} for r in draft["roles"]]
-        content = {"summary": re.split(r"(?<=\.)\s", draft["summary"])[0][:400], "roles": roles}
+        resume = resume_block(request)
+        orders = [{"block": b["block"], "order": [i["item"] for i in reversed(b["items"])]} for b in resume["lists"]]
+        content = {"orders": orders, "skills": [], "renames": [], "summary": ""}
     return Reply(body=completion(json.dumps(content), tokens_in=len(json.dumps(request)) // 4))
 
 

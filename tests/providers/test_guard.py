@@ -6,27 +6,23 @@ from pathlib import Path
 
 import pytest
 
-from tailor.pipeline.providers._openai_merge import apply_rewrite, merge_job_profile
+from tailor.pipeline.providers._openai_merge import merge_job_profile
 from tailor.pipeline.providers._openai_prompts import (
     data_block,
     job_analysis_messages,
     rewrite_messages,
 )
-from tailor.pipeline.providers._openai_schemas import (
-    LlmBullet,
-    LlmJobAnalysis,
-    LlmRewrite,
-    LlmRole,
-    LlmSkill,
-)
+from tailor.pipeline.providers._openai_schemas import LlmJobAnalysis, LlmSkill
 from tailor.pipeline.readers import read_job, read_resume
-from tailor.pipeline.tailoring.guard import check_no_invention
+from tailor.pipeline.tailoring.blocks import layout
+from tailor.pipeline.tailoring.guard import derived_years, lost_words
 from tailor.pipeline.tailoring.jobs import analyse_job
 from tailor.pipeline.tailoring.models import RewriteOptions
 from tailor.pipeline.tailoring.parse import parse_job, parse_resume
 from tailor.pipeline.tailoring.profile import profile_resume
-from tailor.pipeline.tailoring.rewriting import rewrite
+from tailor.pipeline.tailoring.proposals import edits_from_proposal
 from tailor.pipeline.tailoring.scoring import score_ats
+from tailor.pipeline.tailoring.tailored import tailor_document
 from tailor.pipeline.tailoring.targets import set_targets
 from tailor.pipeline.tailoring.taxonomy import load_taxonomy
 from tests.providers.conftest import JOB, RESUME
@@ -40,51 +36,66 @@ INJECTION = (
 @pytest.fixture(scope="module")
 def world():  # type: ignore[no-untyped-def]
     tax = load_taxonomy()
-    resume = parse_resume(read_resume(RESUME))
+    doc = read_resume(RESUME)
+    resume = parse_resume(doc)
     job = parse_job(read_job(JOB))
     job_profile = analyse_job(job, tax)
     profile = profile_resume(resume, tax)
-    targets = set_targets(score_ats(resume, profile, job_profile), profile, job_profile, 80)
-    draft = rewrite(resume, profile, job_profile, targets, RewriteOptions())
-    return tax, resume, job, job_profile, draft
+    before = score_ats(resume, profile, job_profile)
+    targets = set_targets(before, profile, job_profile, 80)
+    return tax, doc, resume, job, job_profile, profile, targets, before
 
 
-def test_invented_bullets_and_summary_sentences_are_dropped_and_listed(world) -> None:  # type: ignore[no-untyped-def]
-    tax, resume, _, _, draft = world
-    role = draft.resume.roles[0]
-    honest_text = role.bullets[1].rstrip(".") + ", end to end."
-    proposal = LlmRewrite(
-        summary=("Backend engineer building Python services on AWS. Former CTO at Google with 15 years in Rust. "
-                 "Led work in March 2031."),
-        roles=(LlmRole(role=0, bullets=(
-            LlmBullet(source=2, text="Rewrote the platform in Rust and COBOL, saving $9M."),
-            LlmBullet(source=1, text=honest_text),
-            LlmBullet(source=0, text=role.bullets[0]),
-            LlmBullet(source=0, text="duplicate index: ignored"),
-            LlmBullet(source=40, text="no such bullet"),
-        )),),
+def propose(world, **proposal):  # type: ignore[no-untyped-def]
+    tax, doc, resume, _, job_profile, profile, targets, before = world
+    fields = {"orders": (), "skills": (), "renames": (), "summary": "", **proposal}
+    edits, notes = edits_from_proposal(doc, profile, job_profile, tax, years=derived_years(resume), **fields)
+    result = tailor_document(doc, resume, profile, job_profile, targets, before, RewriteOptions(), tax,
+                             proposed=edits, refused=notes)
+    return edits, notes, result
+
+
+def test_a_proposed_order_becomes_a_move_that_keeps_every_bullet(world) -> None:  # type: ignore[no-untyped-def]
+    _, doc, *_ = world
+    block = layout(doc).lists[0]
+    order = tuple(reversed(range(len(block.items))))
+    edits, notes, result = propose(world, orders=((0, order),))
+    move = next(e for e in edits if e.kind == "move")
+    assert move.order == order and move.reason.startswith("(model)") and not notes
+    assert move in result.edits
+    bullets = [doc.text[s:e] for s, e in block.items]
+    placed = sorted(bullets, key=result.text.index)
+    assert placed == list(reversed(bullets))
+    assert not lost_words(doc.text, result.text, result.edits)
+
+
+def test_invented_skills_summaries_and_product_swaps_are_refused(world) -> None:  # type: ignore[no-untyped-def]
+    tax, doc, *_ = world
+    edits, notes, result = propose(
+        world,
+        orders=((0, (0, 0, 1)), (99, (0,))),
+        skills=("Rust", "COBOL", "Not A Skill At All"),
+        renames=(("Postgres", "Rust"), ("Looker", "Looker Studio")),
+        summary="Chief Technology Officer at Google with 15 years of Rust.",
     )
-    result = apply_rewrite(resume, draft, proposal, tax)
-    check_no_invention(resume, result.resume, tax)  # the guard holds
-    bullets = result.resume.roles[0].bullets
-    assert bullets[:3] == (role.bullets[2], honest_text, role.bullets[0])  # model order, invented wording refused
-    assert sorted(bullets) == sorted((*role.bullets[:1], honest_text, *role.bullets[2:]))  # nothing lost or added
-    assert result.resume.summary == "Backend engineer building Python services on AWS."
-    reasons = " | ".join(c.reason for c in result.changes)
-    assert "kept 'Rewrote" not in reasons and "as written: the model's rewording 'Rewrote the platform in Rust" in reasons
-    assert "rust" in reasons.lower() and "9" in reasons  # says what was unsupported
-    assert "dropped the model's sentence 'Former CTO at Google" in reasons
-    assert "dropped the model's sentence 'Led work in March 2031.'" in reasons
+    assert not edits
+    text = " | ".join(notes)
+    assert "no such list" in text and "not one of its" in text and "not a known skill" in text
+    assert "summary refused" in text and "Google" in text and "15" in text
+    assert "Rust" not in result.text and "Google" not in result.text
+    assert tax.canonical("looker") != tax.canonical("looker studio")
 
 
-def test_a_resume_unchanged_by_the_model_is_the_draft(world) -> None:  # type: ignore[no-untyped-def]
-    tax, resume, _, _, draft = world
-    result = apply_rewrite(resume, draft, LlmRewrite(summary="", roles=()), tax)
-    assert result.resume == draft.resume and result.changes == draft.changes
+def test_an_honest_summary_is_kept_only_where_there_is_none(world) -> None:  # type: ignore[no-untyped-def]
+    # The sample has a summary of its own: the model's sentence is not stacked in front of it.
+    _, doc, *_ = world
+    edits, _, result = propose(world, summary="Senior Software Engineer building Python services.")
+    assert not [e for e in edits if e.kind == "summary"]
+    assert doc.text.split("## Summary", 1)[1].split("##", 1)[0] in result.text
 
 
 def test_job_analysis_keeps_only_taxonomy_skills_and_job_terms(world) -> None:  # type: ignore[no-untyped-def]
-    tax, _, job, local, _ = world
+    tax, _, _, job, local, *_ = world
     llm = LlmJobAnalysis(
         title="Wizard", years=None, seniority=None,
         skills=(LlmSkill(name="Definitely Not A Skill", requirement="required"),
@@ -102,11 +113,11 @@ def test_job_analysis_keeps_only_taxonomy_skills_and_job_terms(world) -> None:  
 
 
 def test_job_text_is_a_delimited_data_block_that_cannot_be_closed_early(world, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    _, _, _, _, draft = world
+    resume = world[2]
     path = tmp_path / "job.md"
     path.write_text(JOB.read_text() + "\n\n" + INJECTION + "\n")
     job = parse_job(read_job(path))
-    for messages in (job_analysis_messages(job), rewrite_messages(draft.resume, job, RewriteOptions())):
+    for messages in (job_analysis_messages(job), rewrite_messages(resume, job, RewriteOptions())):
         system, user = messages[0]["content"], messages[1]["content"]
         assert "Ignore previous instructions" not in system and "not instructions" in system
         assert user.count("<<<JOB_DESCRIPTION\n") == 1 and user.count("\nJOB_DESCRIPTION>>>") == 1

@@ -25,7 +25,7 @@ def test_max_tokens_setting_reaches_each_request_body(chat_server: ChatServer, t
                                                       overrides: dict, analysis: int, rewrite: int) -> None:
     run_once(openai_settings(tmp_path, chat_server.url, **overrides), out=tmp_path / "out.md")
     sent = {schema_name(request): request["max_tokens"] for request in chat_server.requests}
-    assert sent == {"LlmJobAnalysis": analysis, "LlmRewrite": rewrite}
+    assert sent == {"LlmJobAnalysis": analysis, "LlmEdits": rewrite}
 
 
 def test_a_truncated_reply_is_asked_again_with_twice_the_configured_budget(chat_server: ChatServer, tmp_path: Path,
