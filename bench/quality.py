@@ -54,6 +54,7 @@ def main() -> None:
     jobs = [analyse_job(parse_job(read_job(p)), taxonomy) for p in sorted((ROOT / "sample_data" / "jobs").iterdir())]
     losses: list[float] = []
     changes: list[float] = []
+    fitting: list[float] = []  # score changes where the job fits the resume (score before >= 50)
     kept_all = edits = failures = 0
     formats: dict[str, int] = {}
     t0 = time.perf_counter()
@@ -85,6 +86,8 @@ def main() -> None:
                 formats[fmt] = formats.get(fmt, 0) + 1
                 assert result.score is not None
                 changes.append(result.score.total - before.total)
+                if before.total >= 50:
+                    fitting.append(changes[-1])
     total = len(losses)
     print(f"{len(resumes())} resumes x {len(jobs)} jobs = {total + failures} outputs "
           f"({', '.join(f'{k} {v}' for k, v in sorted(formats.items()))}); --length {args.length}; "
@@ -93,6 +96,9 @@ def main() -> None:
     print(f"  words lost, median:     {100 * statistics.median(losses):.2f}%   worst: {100 * max(losses):.2f}%")
     print(f"  score change, median:   {statistics.median(changes):+.2f}   min: {min(changes):+.2f}   "
           f"max: {max(changes):+.2f}   lower: {sum(1 for c in changes if c < 0)}")
+    if fitting:
+        print(f"  where the job fits (before >= 50, {len(fitting)} outputs): median {statistics.median(fitting):+.2f}, "
+              f"min {min(fitting):+.2f}")
     print(f"  edits per output:       {edits / max(1, total):.1f}   failures: {failures}")
 
 

@@ -36,6 +36,7 @@ from tailor.pipeline.tailoring.taxonomy import Taxonomy, normalise
 _WEIGHT = {"required": 3.0, "preferred": 2.0}
 _NUMBER_RE = re.compile(r"\d")
 _NAME_CHARS = frozenset("/+#.&")
+_CATCH_ALL_RE = re.compile(r"\b(?:other|additional|general|core|key|practices|skills|competencies|expertise|more)\b", re.I)
 _NOT_SKILLS_RE = re.compile(r"\W*(?:spoken\s+)?(?:languages?\s+spoken|spoken|interests|hobbies|references)\b", re.I)
 
 
@@ -174,7 +175,7 @@ def rename_edits(doc: SourceDocument, blocks: Layout, profile: ResumeProfile, jo
 
 
 def _skills_target(blocks: Layout, hit: SkillHit, taxonomy: Taxonomy, doc: SourceDocument) -> int | None:
-    """The skills line an evidenced skill joins: one listing skills of its kind, else the first one."""
+    """The skills line an evidenced skill joins: one listing skills of its kind, or a catch-all one (None: a new line)."""
     # Only a line that already lists a known skill: "Languages: English, Portuguese" or
     # "Interests: ..." lines are the person's, not a place for "A/B Testing".
     lines = [k for k, line in enumerate(blocks.skills_lines)
@@ -187,7 +188,13 @@ def _skills_target(blocks: Layout, hit: SkillHit, taxonomy: Taxonomy, doc: Sourc
     for k in lines:
         if any(taxonomy.category(m.skill) == hit.category for m in taxonomy.find(blocks.skills_lines[k].text)):
             return k
-    return lines[0]  # the first skills line is usually the broadest
+    # No line of its kind: a catch-all line ("Other:", "Practices:"), an unlabelled one, else a line
+    # of its own: "Languages: Python, Go" is no place for "reconciliation".
+    for k in lines:
+        label = _LABEL_RE.match(strip_bullet(blocks.skills_lines[k].text))
+        if label is None or _CATCH_ALL_RE.search(label.group(1)):
+            return k
+    return None
 
 
 def _in_style(term: str, line: str) -> str:
