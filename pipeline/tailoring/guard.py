@@ -31,13 +31,16 @@ def word_counts(text: str) -> Counter[str]:
     return Counter(w.casefold() for w in _WORD_RE.findall(text))
 
 
-def lost_words(source: str, output: str, edits: Sequence[Edit]) -> Counter[str]:
-    """Words of ``source`` missing from ``output`` beyond what the listed drops and renames took out."""
+def lost_words(source: str | Counter[str], output: str | Counter[str], edits: Sequence[Edit]) -> Counter[str]:
+    """Words of ``source`` missing from ``output`` beyond what the listed drops and renames took out
+    (either text may be given as its ``word_counts``)."""
     removed: Counter[str] = Counter()
     for edit in edits:
         if edit.kind in ("drop", "rename") or (edit.kind == "summary" and edit.spans[0][0] != edit.spans[0][1]):
             removed += word_counts(edit.before)
-    return word_counts(source) - removed - word_counts(output)
+    have = word_counts(source) if isinstance(source, str) else source
+    got = word_counts(output) if isinstance(output, str) else output
+    return have - removed - got
 
 
 def check_edits(source: str, output: str, edits: Sequence[Edit], taxonomy: Taxonomy, *, path: str,
@@ -51,10 +54,11 @@ def check_edits(source: str, output: str, edits: Sequence[Edit], taxonomy: Taxon
       experience (``years``) its own dates cover, where a sentence states them.
     """
     problems: list[str] = []
-    lost = lost_words(source, output, edits)
+    have, got = word_counts(source), word_counts(output)  # counted once for both checks
+    lost = lost_words(have, got, edits)
     if lost:
         problems.append(f"words of the source lost: {human_list(sorted(lost), 8)}")
-    added = set(word_counts(output)) - set(word_counts(source))
+    added = set(got) - set(have)
     allowed = set(word_counts(" ".join(e.after for e in edits)))
     if added - allowed:
         problems.append(f"words from nowhere: {human_list(sorted(added - allowed), 8)}")
