@@ -12,28 +12,12 @@ import re
 
 from tailor.pipeline.providers._openai_prompts import job_text
 from tailor.pipeline.providers._openai_schemas import LlmJobAnalysis
-from tailor.pipeline.tailoring._text import (
-    term_index,
-    term_key,
-)
-from tailor.pipeline.tailoring.models import (
-    JobPosting,
-    JobProfile,
-    SkillHit,
-)
+from tailor.pipeline.tailoring._text import term_index, term_key
+from tailor.pipeline.tailoring.models import JobPosting, JobProfile, SkillHit
 from tailor.pipeline.tailoring.taxonomy import Taxonomy
 
 _KEY_TERMS = 12
 _INFERRED = "(inferred by the model from the job description)"
-_SENTENCE_RE = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(])")
-_NAME_RE = re.compile(r"[A-Za-z][A-Za-z0-9&'’.-]*[A-Za-z0-9]|[A-Za-z]")
-_MONTHS = frozenset(
-    "january february march april may june july august september october november december "
-    "jan feb mar apr jun jul aug sep sept oct nov dec".split()
-)
-
-
-# --- job analysis -------------------------------------------------------------------
 
 
 def merge_job_profile(local: JobProfile, llm: LlmJobAnalysis, job: JobPosting, taxonomy: Taxonomy) -> JobProfile:

@@ -14,7 +14,7 @@ from typing import Any
 from tailor.pipeline.providers._openai_client import Message
 from tailor.pipeline.tailoring.models import JobPosting, Resume, RewriteOptions
 
-PROMPT_VERSION = "2"  # part of the LLM steps' cache version: bump when a prompt changes
+PROMPT_VERSION = "3"  # part of the LLM steps' cache version: bump when a prompt changes
 
 
 def data_block(name: str, text: str) -> str:
@@ -68,10 +68,12 @@ def resume_data(resume: Resume) -> dict[str, Any]:
 
 def rewrite_messages(resume: Resume, job: JobPosting, options: RewriteOptions) -> list[Message]:
     data = json.dumps(resume_data(resume), ensure_ascii=False)
+    orders = ("orders: for each list in the RESUME block, its item numbers with the items most relevant to the job first. "
+              if options.mode == "full" else "orders: an empty list (the bullets stay in their order). ")
     return [
         {"role": "system", "content": (
             "You tailor a resume to a job, honestly, by proposing edits; you never rewrite the person's text. " + _RULES + " "
-            "orders: for each list in the RESUME block, its item numbers with the items most relevant to the job first. "
+            + orders +
             "skills: skills the job asks for that the resume shows evidence of but its skills lines do not list, in the "
             "job's wording. renames: a skill on a skills line that the job words differently (old as the resume writes it, "
             "new as the job does; the same skill only, never one product for another). "

@@ -32,6 +32,7 @@ from tailor.pipeline.providers._openai_merge import merge_job_profile
 from tailor.pipeline.providers._openai_prompts import (
     PROMPT_VERSION,
     job_analysis_messages,
+    job_text,
     rewrite_messages,
 )
 from tailor.pipeline.providers._openai_schemas import LlmEdits, LlmJobAnalysis
@@ -135,6 +136,7 @@ class OpenAIProvider:
         @step(cache=True, version=STEP_VERSION)
         def tailoring(
             resume: Resume,
+            job: JobPosting,
             resume_profile: ResumeProfile,
             job_profile: JobProfile,
             targets: Targets,
@@ -150,10 +152,10 @@ class OpenAIProvider:
             assert resume.source is not None
             taxonomy = load_taxonomy()
             proposed, refused = edits_from_proposal(
-                resume.source, resume_profile, job_profile, taxonomy,
+                resume.source, resume_profile, job_profile, options, taxonomy,
                 orders=[(o.block, o.order) for o in tailoring_llm.orders], skills=tailoring_llm.skills,
                 renames=[(r.old, r.new) for r in tailoring_llm.renames], summary=tailoring_llm.summary,
-                years=derived_years(resume),
+                years=derived_years(resume), job_text=job_text(job),
             )
             # The model's edits pass the same re-score and guard as the local ones.
             return tailor_document(resume.source, resume, resume_profile, job_profile, targets, ats_before, options,

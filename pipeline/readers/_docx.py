@@ -1,7 +1,9 @@
 """A DOCX body as Markdown-like text via python-docx (imported only when a DOCX is read).
 
 Heading styles become ``#`` lines, list paragraphs ``- `` bullets, and table
-rows lines, so the one text parser serves Word resumes too.
+rows lines, so the one text parser serves Word resumes too. Each line keeps where
+it came from (``"p:N"``, ``"row:N"``), N counting ``paragraphs(document)``, which the
+DOCX writer uses too, so an edit of a line lands in the paragraph it came from.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ import io
 import re
 import zipfile
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from tailor.pipeline.errors import InputError
 from tailor.pipeline.readers._bytes import input_error, one_line
@@ -25,6 +27,7 @@ if TYPE_CHECKING:
 _MAX_UNPACKED_BYTES = 200_000_000
 _HEADING = re.compile(r"heading\s*(\d)", re.IGNORECASE)
 _TYPED_BULLET = re.compile(r"^[•·▪◦‣*-]\s*")
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
 def docx_to_markdown(raw: bytes, where: str) -> str:
@@ -32,8 +35,9 @@ def docx_to_markdown(raw: bytes, where: str) -> str:
 
 
 def docx_to_document(raw: bytes, where: str) -> tuple[str, tuple[str, ...]]:
-    """The DOCX as Markdown-like text, and the origin of each of its lines: "p:N" for the N-th
-    paragraph of ``paragraphs(document)``, "row:N" for a table row joined into one line."""
+    """The DOCX as Markdown-like text, and the origin of each line of ``text.split("\\n")``:
+    "p:N" for the N-th paragraph of ``paragraphs(document)``, "row:N" for a table row joined
+    into one line (N its first cell paragraph), "" for the reader's own (the final empty line)."""
     if not raw.startswith(b"PK"):
         raise input_error(where, "not a DOCX (not a zip archive)")
     try:
@@ -48,11 +52,7 @@ def docx_to_document(raw: bytes, where: str) -> tuple[str, tuple[str, ...]]:
 
     try:
         document = docx.Document(io.BytesIO(raw))
-        numbers = {p._p: n for n, p in enumerate(paragraphs(document))}
-        items = [item for paragraph in _margins(document, "header") if (item := _item(paragraph, numbers))[1]]
-        body = len(items)
-        items += list(_items(document.iter_inner_content(), numbers))
-        items += [item for paragraph in _margins(document, "footer") if (item := _item(paragraph, numbers))[1]]
+        items, body, _ = _read(document)
     except InputError:
         raise
     except Exception as exc:  # noqa: BLE001 - python-docx/lxml raise many types on damaged parts; all mean "corrupt"
@@ -60,8 +60,8 @@ def docx_to_document(raw: bytes, where: str) -> tuple[str, tuple[str, ...]]:
     lines: list[str] = []
     origins: list[str] = []
     for line, origin in _markdown(items, body):
-        # Each paragraph normalised on its own, so one with a line break keeps its origin on both lines.
-        for part in normalise_text(line).rstrip("\n").split("\n"):
+        # A paragraph with a line break (<w:br/>) gives several lines, each with its origin.
+        for part in line.split("\n"):
             lines.append(part)
             origins.append(origin)
     text = "\n".join(lines) + "\n"
@@ -69,40 +69,102 @@ def docx_to_document(raw: bytes, where: str) -> tuple[str, tuple[str, ...]]:
     return text, (*origins, "")
 
 
-def _margins(document: Document, kind: str) -> list[Paragraph]:
-    """The first section's header (or footer) paragraphs: the first-page one too when it differs."""
+def paragraphs(document: Document) -> list[Paragraph]:
+    """Every paragraph in reading order: the first section's header, the body, its footer.
+
+    Tables row by row, each cell once (a merged cell in the row where it starts),
+    a cell's content in order, nested tables within it; the content of block-level
+    content controls (``w:sdt``) where they stand. The reader numbers lines by this
+    list ("p:N") and the DOCX writer finds paragraphs by it.
+    """
+    from docx.text.paragraph import Paragraph
+
+    out: list[Paragraph] = []
+
+    def walk(blocks: Iterator[Paragraph | Table]) -> None:
+        for block in blocks:
+            if isinstance(block, Paragraph):
+                out.append(block)
+            else:
+                seen: set[Any] = set()
+                for row in block.rows:
+                    for cell in _cells(row, seen):
+                        walk(_blocks(cell._tc, cell))
+
+    for part in _margins(document, "header"):
+        walk(_blocks(part._element, part))
+    walk(_blocks(document.element.body, document._body))
+    for part in _margins(document, "footer"):
+        walk(_blocks(part._element, part))
+    return out
+
+
+def row_lines(document: Document) -> dict[int, tuple[int, ...]]:
+    """The table rows the reader writes as one line, by the number of their first paragraph (the N
+    of the line's origin, "row:N" or, for a row with one cell of text, "p:N"): the numbers of the
+    paragraphs that line is made of, one a cell, in order. Every other table paragraph is a line
+    of its own (a layout cell)."""
+    return _read(document)[2]
+
+
+def _read(document: Document) -> tuple[list[_Item], int, dict[int, tuple[int, ...]]]:
+    """The document's items (header, body, footer), how many of them come from the header, and
+    the rows written as one line."""
+    numbers = {p._p: n for n, p in enumerate(paragraphs(document))}  # elements as keys keep their proxies alive
+    rows: dict[int, tuple[int, ...]] = {}
+    items: list[_Item] = []
+    for part in _margins(document, "header"):
+        items += _items(_blocks(part._element, part), numbers, rows)
+    body = len(items)
+    items += _items(_blocks(document.element.body, document._body), numbers, rows)
+    for part in _margins(document, "footer"):
+        items += _items(_blocks(part._element, part), numbers, rows)
+    return items, body, rows
+
+
+def _margins(document: Document, kind: str) -> list[Any]:
+    """The first section's header (or footer) parts that have content: the first-page one too when it differs.
+
+    A linked one has no definition (the first section has nothing to inherit), and asking it
+    for its paragraphs would add one, so it is skipped.
+    """
     section = document.sections[0]
     parts = [getattr(section, kind)]
     if section.different_first_page_header_footer:
         parts.insert(0, getattr(section, f"first_page_{kind}"))
-    seen: list[Paragraph] = []
-    for part in parts:
-        if not part.is_linked_to_previous:
-            seen += part.paragraphs
-    return seen
+    return [part for part in parts if not part.is_linked_to_previous]
 
 
-def paragraphs(document: Document) -> list[Paragraph]:
-    """Every paragraph in reading order: header, body (tables row by row, each merged cell once), footer.
-
-    The reader numbers lines by it ("p:N") and the DOCX writer finds them by it.
-    """
+def _blocks(container: Any, parent: Any) -> Iterator[Paragraph | Table]:
+    """The paragraphs and tables of a body, cell, header or footer element in document order:
+    python-docx's ``iter_inner_content``, and what block-level content controls hold (Word's
+    resume templates wrap whole sections in them); a control still showing its placeholder
+    text ("[Your name]") has none of the author's."""
+    from docx.table import Table
     from docx.text.paragraph import Paragraph
 
-    out: list[Paragraph] = list(_margins(document, "header"))
+    for child in container.iterchildren():
+        if child.tag == f"{_W}p":
+            yield Paragraph(child, parent)
+        elif child.tag == f"{_W}tbl":
+            yield Table(child, parent)
+        elif child.tag == f"{_W}sdt":
+            content = child.find(f"{_W}sdtContent")
+            if content is not None and child.find(f"{_W}sdtPr/{_W}showingPlcHdr") is None:
+                yield from _blocks(content, parent)
+        elif child.tag == f"{_W}customXml":
+            yield from _blocks(child, parent)
 
-    def walk(content: Iterator[Paragraph | Table]) -> None:
-        for block in content:
-            if isinstance(block, Paragraph):
-                out.append(block)
-            else:
-                for row in block.rows:
-                    for cell in _cells(row):
-                        walk(cell.iter_inner_content())
 
-    walk(document.iter_inner_content())
-    out += _margins(document, "footer")
-    return out
+def _cells(row: _Row, seen: set[Any]) -> list[_Cell]:
+    """The row's cells, each once: python-docx repeats a merged cell across its span, horizontal
+    (in the row) and vertical (in the rows below, as the cell above); ``seen`` is the table's."""
+    cells: list[_Cell] = []
+    for cell in row.cells:
+        if cell._tc not in seen:  # the elements, not their id(): a proxy let go may come back as another
+            seen.add(cell._tc)
+            cells.append(cell)
+    return cells
 
 
 # (heading level, text, origin): level 0 for the Title style, n for "Heading n", None for body lines.
@@ -124,21 +186,29 @@ def _markdown(items: list[_Item], body: int) -> Iterator[tuple[str, str]]:
             yield f"{'#' * (1 if level == 0 else min(level + shift, 6))} {text}", origin
 
 
-def _items(content: Iterator[Paragraph | Table], numbers: dict) -> Iterator[_Item]:
+def _items(content: Iterator[Paragraph | Table], numbers: dict[Any, int], rows: dict[int, tuple[int, ...]]) -> list[_Item]:
     from docx.text.paragraph import Paragraph
 
+    out: list[_Item] = []
     for block in content:
         if isinstance(block, Paragraph):
             item = _item(block, numbers)
             if item[1]:
-                yield item
+                out.append(item)
         else:
-            yield from _table(block, numbers)
+            out += _table(block, numbers, rows)
+    return out
 
 
-def _item(paragraph: Paragraph, numbers: dict) -> _Item:
-    origin = f"p:{numbers[paragraph._p]}" if paragraph._p in numbers else ""
-    text = paragraph.text.strip()
+def _item(paragraph: Paragraph, numbers: dict[Any, int]) -> _Item:
+    """The paragraph's normalised text (mojibake repaired, odd line separators made newlines,
+    no trailing spaces), with its heading level; a list item as a "- " line."""
+    n = numbers.get(paragraph._p)
+    origin = "" if n is None else f"p:{n}"
+    raw = paragraph.text
+    if not raw.strip():
+        return None, "", origin
+    text = normalise_text(raw).strip()
     if not text:
         return None, "", origin
     style = (paragraph.style.name if paragraph.style is not None else "") or ""
@@ -160,24 +230,22 @@ def _is_list_item(paragraph: Paragraph, style: str) -> bool:
     return properties is not None and properties.numPr is not None
 
 
-def _cells(row: _Row) -> list[_Cell]:
-    cells: list[_Cell] = []
-    for cell in row.cells:
-        if not cells or cell._tc is not cells[-1]._tc:  # merged cells repeat across the span
-            cells.append(cell)
-    return cells
-
-
-def _table(table: Table, numbers: dict) -> Iterator[_Item]:
+def _table(table: Table, numbers: dict[Any, int], rows: dict[int, tuple[int, ...]]) -> list[_Item]:
     """A row of one-line cells becomes one " | " line; a layout cell with paragraphs keeps its lines."""
+    out: list[_Item] = []
+    seen: set[Any] = set()
     for row in table.rows:
-        cells = _cells(row)
-        blocks = [list(_items(cell.iter_inner_content(), numbers)) for cell in cells]
+        blocks = [_items(_blocks(cell._tc, cell), numbers, rows) for cell in _cells(row, seen)]
         if all(len(block) <= 1 and (not block or block[0][0] is None) for block in blocks):
-            line = " | ".join(block[0][1] for block in blocks if block)
-            first = next((block[0][2] for block in blocks if block), "")
-            if line:
-                yield None, line, first.replace("p:", "row:", 1) if sum(1 for b in blocks if b) > 1 else first
+            filled = [block[0] for block in blocks if block]
+            if not filled:
+                continue
+            line = " | ".join(text for _, text, _ in filled)
+            first = filled[0][2]
+            if first:
+                rows[int(first.split(":", 1)[1])] = tuple(int(o.split(":", 1)[1]) for _, _, o in filled if o)
+            out.append((None, line, first.replace("p:", "row:", 1) if len(filled) > 1 else first))
         else:
             for block in blocks:
-                yield from block
+                out += block
+    return out

@@ -254,6 +254,8 @@ def render_markdown(resume: JsonResume) -> str:
 
 # A piece of the rendering, one line or several (a value may hold line breaks), and its origin.
 _Piece = tuple[str, str]
+# Whatever normalising may turn into a line break (see readers._text).
+_BREAKS = re.compile("[\r\n\x0b\x0c\x85\u2028\u2029]")
 
 
 def _line_origins(pieces: list[_Piece], raw: str, text: str) -> tuple[str, ...]:
@@ -311,22 +313,22 @@ def _render(resume: JsonResume, data: Any) -> list[_Piece]:
         (v.position, v.organization, v.startDate, v.endDate, None,
          _pieces(path, "summary", v.summary), _texts(v.highlights, item, path, "highlights"))
         for v, (path, item) in _items(resume.volunteer, data, "", "volunteer")])
-    _bullets(out, "Skills", [(_labelled(s.name, s.keywords), _named_origin(path, item, s.keywords))
+    _bullets(out, "Skills", [_labelled_pieces(s.name, s.keywords, path, item)
                              for s, (path, item) in _items(resume.skills, data, "", "skills")])
     _entries(out, "Education", [
         (_degree(e), e.institution, e.startDate, e.endDate, None,
          [*_pieces(path, "score" if e.score else "gpa", _field("GPA", e.score or e.gpa).strip()),
           *_pieces(path, "courses", _field("Courses", ", ".join(e.courses)).strip())], [])
         for e, (path, _) in _items(resume.education, data, "", "education")])
-    _bullets(out, "Certifications", [(_titled(c.name, c.issuer, c.date, None), path)
+    _bullets(out, "Certifications", [[(_titled(c.name, c.issuer, c.date, None), path)]
                                      for c, (path, _) in _items(resume.certificates, data, "", "certificates")])
-    _bullets(out, "Awards", [(_titled(a.title, a.awarder, a.date, a.summary), path)
+    _bullets(out, "Awards", [[(_titled(a.title, a.awarder, a.date, a.summary), path)]
                              for a, (path, _) in _items(resume.awards, data, "", "awards")])
-    _bullets(out, "Publications", [(_titled(p.name, p.publisher, p.releaseDate, p.summary), path)
+    _bullets(out, "Publications", [[(_titled(p.name, p.publisher, p.releaseDate, p.summary), path)]
                                    for p, (path, _) in _items(resume.publications, data, "", "publications")])
-    _bullets(out, "Languages", [(_join(" ", [lang.language, f"({lang.fluency})" if lang.fluency else None]), path)
+    _bullets(out, "Languages", [[(_join(" ", [lang.language, f"({lang.fluency})" if lang.fluency else None]), path)]
                                 for lang, (path, _) in _items(resume.languages, data, "", "languages")])
-    _bullets(out, "Interests", [(_labelled(i.name, i.keywords), _named_origin(path, item, i.keywords))
+    _bullets(out, "Interests", [_labelled_pieces(i.name, i.keywords, path, item)
                                 for i, (path, item) in _items(resume.interests, data, "", "interests")])
     return out
 
@@ -367,11 +369,25 @@ def _pieces(base: str, key: str, *texts: str | None) -> list[_Piece]:
     return [(text, f"{base}.{key}" if base else "") for text in texts if text]
 
 
+def _labelled_pieces(name: str | None, keywords: list[str], path: str, item: Any) -> list[_Piece]:
+    """A skills (or interests) line, "Name: keywords", as pieces: a name that holds line breaks is
+    its own lines (its path the name's), so only the line with the keywords has their path."""
+    text = _labelled(name, keywords)
+    origin = _named_origin(path, item, keywords)
+    head = _join("", [name])  # the name as ``_labelled`` writes it
+    if not origin.endswith(".keywords") or not head or not _BREAKS.search(head):
+        return [(text, origin)]
+    cut = head.rfind("\n")
+    if _BREAKS.search(head[cut + 1:]):  # a break normalising makes, not one of the text's own: no path
+        return [(text, "")]
+    return [(head[:cut], f"{path}.name"), (text[cut + 1:], origin)]
+
+
 def _named_origin(path: str, item: Any, keywords: list[str]) -> str:
     """A skills (or interests) line's origin: its keywords; a bare-string entry itself; else its name."""
     if not path:
         return ""
-    if keywords:
+    if ", ".join(keywords).strip():  # as ``_labelled`` shows them
         return f"{path}.keywords"
     return path if isinstance(item, str) else f"{path}.name"
 
@@ -393,10 +409,13 @@ def _entries(out: list[_Piece], title: str, entries: list[_Entry]) -> None:
         out += [(f"- {bullet}", origin) for bullet, origin in bullets if bullet.strip()]
 
 
-def _bullets(out: list[_Piece], title: str, lines: Iterable[_Piece]) -> None:
-    lines = [(line, origin) for line, origin in lines if line]
-    if lines:
-        out += [("", ""), (f"## {title}", ""), ("", ""), *((f"- {line}", origin) for line, origin in lines)]
+def _bullets(out: list[_Piece], title: str, lines: Iterable[list[_Piece]]) -> None:
+    """A section of ``- `` lines, each given as the pieces it is made of."""
+    shown = [pieces for pieces in lines if "\n".join(piece for piece, _ in pieces)]
+    if shown:
+        out += [("", ""), (f"## {title}", ""), ("", "")]
+        for (first, origin), *rest in shown:
+            out += [(f"- {first}", origin), *rest]
 
 
 def _type_name(data: Any) -> str:

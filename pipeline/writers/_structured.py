@@ -422,6 +422,10 @@ def _indents_lists(original: str) -> bool:
     return found is not None and len(found.group(2)) > len(found.group(1))
 
 
+class _Items(list[Any]):
+    """Items dumped to be spliced into a block list: always written as ``- item`` lines."""
+
+
 def _dumper(indent_lists: bool, flow_lists: bool) -> Any:
     import yaml
 
@@ -432,13 +436,22 @@ def _dumper(indent_lists: bool, flow_lists: bool) -> Any:
         def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
             super().increase_indent(flow, False if indent_lists else indentless)
 
+        def represent_str(self, data: str) -> Any:
+            # PyYAML writes these raw in a single-quoted or plain scalar, where they read back as line
+            # breaks; double-quoted, it escapes them.
+            if any(ch in data for ch in "\x85\u2028\u2029"):
+                return self.represent_scalar("tag:yaml.org,2002:str", data, style='"')
+            return super().represent_str(data)
+
         def represent_list(self, data: Any) -> Any:
             node = super().represent_list(data)
             short = all(isinstance(item, (str, int, float)) and len(str(item)) <= _SHORT_ITEM for item in data)
-            node.flow_style = bool(flow_lists and data and short)
+            node.flow_style = bool(flow_lists and data and short and not isinstance(data, _Items))
             return node
 
     Dumper.add_representer(list, Dumper.represent_list)
+    Dumper.add_representer(_Items, Dumper.represent_list)
+    Dumper.add_representer(str, Dumper.represent_str)
     return Dumper
 
 
@@ -470,6 +483,40 @@ def _same(a: Any, b: Any) -> bool:
     if isinstance(a, list):
         return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b, strict=True))
     return bool(a == b)
+
+
+def _kind(value: Any) -> str:
+    return "dict" if isinstance(value, dict) else "list" if isinstance(value, list) else "scalar"
+
+
+def _pairs(old: list[Any], new: list[Any]) -> list[tuple[str, int]]:
+    """How each new list item comes from the old list: ("keep", i) the same as old item i, ("edit", i)
+    old item i changed (in order, of its kind, one that is nowhere in the new list), ("new", -1) neither."""
+    used: set[int] = set()
+    found: list[int | None] = []
+    for j, value in enumerate(new):
+        match = j if j < len(old) and _same(old[j], value) else None
+        if match is None or match in used:
+            match = next((i for i in range(len(old)) if i not in used and _same(old[i], value)), None)
+        if match is not None:
+            used.add(match)
+        found.append(match)
+    gone = [i for i in range(len(old)) if i not in used]
+    out: list[tuple[str, int]] = []
+    last = -1
+    for value, match in zip(new, found, strict=True):
+        if match is not None:
+            out.append(("keep", match))
+            last = max(last, match)
+            continue
+        edit = next((i for i in gone if i > last and _kind(old[i]) == _kind(value)), None)
+        if edit is None:
+            out.append(("new", -1))
+            continue
+        gone.remove(edit)
+        last = edit
+        out.append(("edit", edit))
+    return out
 
 
 # JSON spans: where each value of the original text is, to copy what did not change.
@@ -553,7 +600,7 @@ def _splice_json(original: str, data: Any, indent: int | str | None) -> str | No
         return None
     try:
         text = original[:root.start] + _JsonSplicer(original, indent).value(root, old, data, True) + original[root.end:]
-    except (ValueError, TypeError, RecursionError):
+    except Exception:  # keeping text is a nicety: on any surprise the full dump is always right
         return None
     if not text.endswith("\n"):
         text += "\r\n" if "\r\n" in original else "\n"
@@ -592,7 +639,9 @@ class _JsonSplicer:
     def _joined(self, node: _JsonNode, starts: list[int], ends: list[int], pieces: list[str]) -> str:
         """``pieces`` between the node's own brackets and separators (the last one reused for more)."""
         text = self.text
-        separators = [text[end:start] for end, start in zip(ends, starts[1:], strict=False)] or [", "]
+        opening = text[node.start + 1:starts[0]]  # "\n\t\t" before a first item on its own line
+        separators = [text[end:start] for end, start in zip(ends, starts[1:], strict=False)] or [
+            "," + opening if "\n" in opening else ", "]
         out = [text[node.start:starts[0]]]
         for n, piece in enumerate(pieces):
             if n:
@@ -622,20 +671,14 @@ class _JsonSplicer:
         items = node.items
         item_lines = any("\n" in self.text[i.start:i.end] for i in items) or (
             multiline and all(i.kind == "scalar" for i in items))
-        used: set[int] = set()
         pieces = []
-        for j, value in enumerate(new):
-            match = j if j < len(old) and j not in used and _same(old[j], value) else None
-            if match is None:
-                match = next((i for i in range(len(old)) if i not in used and _same(old[i], value)), None)
-            if match is not None:
-                used.add(match)
-                pieces.append(self.text[items[match].start:items[match].end])
-            elif j < len(old) and j not in used and not any(_same(old[j], later) for later in new[j + 1:]):
-                used.add(j)
-                pieces.append(self.value(items[j], old[j], value, multiline))
+        for (how, i), value in zip(_pairs(old, new), new, strict=True):
+            if how == "keep":
+                pieces.append(self.text[items[i].start:items[i].end])
+            elif how == "edit":
+                pieces.append(self.value(items[i], old[i], value, multiline))
             else:  # one line when the items around it are
-                pieces.append(self.dumped(value, items[min(j, len(items) - 1)].start, item_lines))
+                pieces.append(self.dumped(value, items[0].start, item_lines))
         return self._joined(node, [i.start for i in items], [i.end for i in items], pieces)
 
 
@@ -666,7 +709,7 @@ def _splice_yaml(original: str, data: Any) -> str | None:
     splicer = _Splicer(lines, "\r\n" if "\r\n" in original else "\n", _style(original))
     try:
         out = splicer.mapping(root, old, data, 0, len(lines))
-    except _NotSpliceable:
+    except Exception:  # _NotSpliceable, or any surprise: keeping text is a nicety, the full dump is always right
         return None
     text = "".join(out)
     if text and not text.endswith(("\n", "\r")):
@@ -743,9 +786,8 @@ class _Splicer:
 
     def _block_scalar(self, node: Any, new: str, start: int, end: int) -> list[str] | None:
         """A literal (``|``) or folded (``>``) scalar rewritten in its own style, its header line kept;
-        folded text is wrapped as wide as the original's lines. None when that would not read back."""
-        import textwrap
-
+        folded text keeps the original's lines before and after the change, and the changed part is
+        wrapped as wide as they are. None when that would not read back."""
         import yaml
 
         stop = self._value_end(node, start, end)
@@ -760,9 +802,7 @@ class _Splicer:
             if "\n" in body or "  " in body or "\t" in body or body != body.strip():
                 return None
             width = max(len(line.rstrip("\r\n")) for line in content)
-            rows = textwrap.wrap(body, width=max(width, 40), initial_indent=indent, subsequent_indent=indent,
-                                 break_long_words=False, break_on_hyphens=False)
-            rows = [row[len(indent):] for row in rows]
+            rows = self._refolded(body, [line.strip() for line in content], max(width - len(indent), 40))
         lines = [self.lines[start], *((indent + row if row else "") + self.eol for row in rows)]
         header = self.lines[start][node.start_mark.column:]
         try:
@@ -771,6 +811,36 @@ class _Splicer:
         except yaml.YAMLError:
             return None
         return [*lines, *self.lines[stop:end]]
+
+    @staticmethod
+    def _refolded(text: str, rows: list[str], width: int) -> list[str]:
+        """``text`` (one paragraph) as folded rows: the original ``rows`` it still starts and ends with, the rest wrapped."""
+        import textwrap
+
+        head: list[str] = []
+        at = 0
+        for row in rows:
+            if row and text.startswith(row, at) and (at + len(row) == len(text) or text[at + len(row)] == " "):
+                head.append(row)
+                at += len(row) + 1
+            else:
+                break
+        tail: list[str] = []
+        stop = len(text)
+        for row in reversed(rows[len(head):]):
+            begin = stop - len(row)
+            if row and begin > at and text[begin:stop] == row and text[begin - 1] == " ":
+                tail.insert(0, row)
+                stop = begin - 1
+            else:
+                break
+        middle = text[at:stop] if at < stop else ""
+        count = len(rows) - len(head) - len(tail)
+        wrapped = textwrap.wrap(middle, width=width, break_long_words=False, break_on_hyphens=False)
+        if len(wrapped) > count:  # a little wider rather than a line of one word
+            wider = textwrap.wrap(middle, width=width * 5 // 4, break_long_words=False, break_on_hyphens=False)
+            wrapped = wider if len(wider) <= count else wrapped
+        return [*head, *wrapped, *tail]
 
     def mapping(self, node: Any, old: dict[Any, Any], new: dict[Any, Any], start: int, end: int) -> list[str]:
         """The lines of block mapping ``node`` (its pairs on lines [start, end)) holding ``new``."""
@@ -808,10 +878,11 @@ class _Splicer:
         head = self.lines[s:line]
         column = key_node.start_mark.column
         below = value_node.start_mark.line > line
-        if isinstance(value_node, yaml.MappingNode) and below and isinstance(old, dict) and isinstance(new, dict):
+        if isinstance(value_node, yaml.MappingNode) and below and isinstance(old, dict) and isinstance(new, dict) \
+                and new:
             return [*self.lines[s:line + 1], *self.mapping(value_node, old, new, line + 1, e)]
         if isinstance(value_node, yaml.SequenceNode) and below and isinstance(old, list) and isinstance(new, list) \
-                and not value_node.flow_style:
+                and new and not value_node.flow_style:
             return [*self.lines[s:line + 1], *self.sequence(value_node, old, new, line + 1, e)]
         inline = self._inline(value_node, new, line, e) if not below else None
         if inline is not None:
@@ -833,28 +904,19 @@ class _Splicer:
             dashes.append(line)
         starts = [start] + [self._attach(d, dashes[n - 1] + 1, column) for n, d in enumerate(dashes) if n > 0]
         ends = [*starts[1:], end]
-        used: set[int] = set()
         out: list[str] = []
-        for j, value in enumerate(new):
-            match = j if j < len(old) and j not in used and _same(old[j], value) else None
-            if match is None:
-                match = next((i for i in range(len(old)) if i not in used and _same(old[i], value)), None)
-            if match is not None:
-                used.add(match)
-                out += self.lines[starts[match]:ends[match]]
+        for (how, i), value in zip(_pairs(old, new), new, strict=True):
+            if how == "keep":
+                out += self.lines[starts[i]:ends[i]]
                 continue
-            if j < len(old) and j not in used and not any(_same(old[j], later) for later in new[j + 1:]):
-                item = items[j]
-                s, e, dash = starts[j], ends[j], dashes[j]
-                if isinstance(item, yaml.MappingNode) and isinstance(old[j], dict) and isinstance(value, dict) \
-                        and not item.flow_style:
-                    used.add(j)
-                    out += self.mapping(item, old[j], value, s, e)
+            if how == "edit":
+                item, s, e, dash = items[i], starts[i], ends[i], dashes[i]
+                if isinstance(item, yaml.MappingNode) and isinstance(value, dict) and value and not item.flow_style:
+                    out += self.mapping(item, old[i], value, s, e)
                     continue
                 inline = self._inline(item, value, dash, e)
                 if inline is not None:
-                    used.add(j)
                     out += [*self.lines[s:dash], *inline]
                     continue
-            out += self._block([value], column)
+            out += self._block(_Items([value]), column)
         return out

@@ -49,7 +49,7 @@ def world():  # type: ignore[no-untyped-def]
 def propose(world, **proposal):  # type: ignore[no-untyped-def]
     tax, doc, resume, _, job_profile, profile, targets, before = world
     fields = {"orders": (), "skills": (), "renames": (), "summary": "", **proposal}
-    edits, notes = edits_from_proposal(doc, profile, job_profile, tax, years=derived_years(resume), **fields)
+    edits, notes = edits_from_proposal(doc, profile, job_profile, RewriteOptions(), tax, years=derived_years(resume), **fields)
     result = tailor_document(doc, resume, profile, job_profile, targets, before, RewriteOptions(), tax,
                              proposed=edits, refused=notes)
     return edits, notes, result
