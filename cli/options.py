@@ -50,7 +50,8 @@ class Tone(str, Enum):
 
 
 class GroupBy(str, Enum):
-    mode = "mode"
+    mode = "mode"  # --mode full | partial
+    schedule = "schedule"  # the engine's schedule: parallel | waves | sequential
     provider = "provider"
     job = "job"
 
@@ -60,7 +61,7 @@ class Fallback(str, Enum):
 
 
 # Inputs and outputs.
-ResumeArg = Annotated[Path, typer.Argument(help="Resume: .md .txt .json .yaml .pdf .docx", show_default=False)]
+ResumeArg = Annotated[Path, typer.Argument(metavar="RESUME", help="Resume: .md .txt .json .yaml .pdf .docx", show_default=False)]
 JobOpt = Annotated[Path, typer.Option("--job", "-j", help="Job description (.txt or .md).", show_default=False)]
 OutFileOpt = Annotated[
     Optional[Path], typer.Option("--out", "-o", help="Where to write the tailored resume (default NAME.tailored.EXT).")

@@ -58,8 +58,20 @@ class LoadedSettings:
             for part in key:
                 value = value[part]
             dotted = ".".join(key)
-            rows.append((dotted, value, self.sources.get(dotted, "default")))
+            source = self.sources.get(dotted, "default")
+            if value is None and dotted in _RESOLVED_FOLDERS:
+                # Unset means "the platform's folder": show the folder in use, not None.
+                attribute, where = _RESOLVED_FOLDERS[dotted]
+                value, source = str(getattr(self.settings, attribute)), f"default ({where})"
+            rows.append((dotted, value, source))
         return sorted(rows, key=lambda row: row[0])
+
+
+# Settings whose unset value means a platform folder: dotted key -> (Settings property, what it is).
+_RESOLVED_FOLDERS = {
+    "cache.dir": ("cache_dir", "the user cache folder"),
+    "history.dir": ("data_dir", "the user data folder"),
+}
 
 
 @dataclass

@@ -43,14 +43,20 @@ __all__ = [
 
 log = logging.getLogger("tailor.history")
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 # Each retry follows a full busy timeout: a lock must outlast ~4 s to lose a run. Writers hold it
 # for milliseconds, so only a stuck process lasts that long, and the run that waits on it is a
 # user's command (the log step runs on its event loop): it reports the lost row rather than hang.
 _LOCK_RETRIES = 3
 _T = TypeVar("_T")
-GroupBy = Literal["mode", "provider", "job"]
-_GROUP_COLUMNS: dict[str, str] = {"mode": "mode", "provider": "provider", "job": "job_sha256"}
+# "mode" is --mode (full | partial); "schedule" the engine's (parallel | waves | sequential).
+GroupBy = Literal["mode", "schedule", "provider", "job"]
+_GROUP_COLUMNS: dict[str, str] = {
+    "mode": "COALESCE(tailor_mode, 'unrecorded')",
+    "schedule": "mode",
+    "provider": "provider",
+    "job": "job_sha256",
+}
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS runs (
@@ -73,17 +79,31 @@ CREATE TABLE IF NOT EXISTS runs (
     tokens_in       INTEGER,
     tokens_out      INTEGER,
     batch_id        TEXT,
-    model           TEXT                       -- the LLM that spent the tokens (prices are per model)
+    model           TEXT,                      -- the LLM that spent the tokens (prices are per model)
+    tailor_mode     TEXT,                      -- --mode: full | partial
+    job_name        TEXT,                      -- the job file's name (not its path)
+    job_title       TEXT                       -- the job's title as the job analysis read it
 );
 CREATE INDEX IF NOT EXISTS runs_at ON runs (at_us);
 """
+# A job's label: "Title (file.md)", whichever of the two the run recorded.
+_LABEL_SQL = (
+    "CASE WHEN job_title IS NOT NULL AND job_name IS NOT NULL THEN job_title || ' (' || job_name || ')' "
+    "ELSE COALESCE(job_title, job_name) END"
+)
 # Each step takes a database from version N to N + 1 (PRAGMA user_version).
 _MIGRATIONS = {
     1: ("ALTER TABLE runs ADD COLUMN model TEXT",),
+    2: (
+        "ALTER TABLE runs ADD COLUMN tailor_mode TEXT",
+        "ALTER TABLE runs ADD COLUMN job_name TEXT",
+        "ALTER TABLE runs ADD COLUMN job_title TEXT",
+    ),
 }
 _COLUMNS = (
     "at_us, resume_sha256, job_sha256, provider, mode, score_before, score_after, target, target_met, "
-    "duration_ms, steps, cache_hits, cache_lookups, warnings, skills_surfaced, tokens_in, tokens_out, batch_id, model"
+    "duration_ms, steps, cache_hits, cache_lookups, warnings, skills_surfaced, tokens_in, tokens_out, batch_id, model, "
+    "tailor_mode, job_name, job_title"
 )
 
 
@@ -102,7 +122,7 @@ class StepRecord(BaseModel):
 
 
 class RunRecord(BaseModel):
-    """The facts of one finished run: hashes and figures, never resume or job text."""
+    """The facts of one finished run: hashes and figures, never resume text (of the job, only its file name and title)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -111,6 +131,7 @@ class RunRecord(BaseModel):
     job_sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
     provider: str
     mode: str  # the schedule the engine ran (parallel | waves | sequential)
+    tailor_mode: str | None = None  # --mode (full | partial); None in runs recorded before it was kept
     score_before: float
     score_after: float
     target: float
@@ -125,6 +146,8 @@ class RunRecord(BaseModel):
     tokens_out: int | None = Field(default=None, ge=0)
     batch_id: str | None = None
     model: str | None = None  # the LLM behind tokens_in / tokens_out
+    job_name: str | None = None  # the job file's name, for `analytics --by job`
+    job_title: str | None = None
 
     @field_validator("at")
     @classmethod
@@ -158,6 +181,7 @@ class Figures:
 class GroupFigures:
     key: str
     figures: Figures
+    label: str = ""  # what a person reads for the key: for a job, its title and file name, not its hash
 
 
 @dataclass(frozen=True)
@@ -185,7 +209,7 @@ class Analytics:
             "until": _iso(self.until),
             **asdict(self.overall),
             "by": self.by,
-            "groups": [{"key": group.key, **asdict(group.figures)} for group in self.groups],
+            "groups": [{"key": group.key, "label": group.label, **asdict(group.figures)} for group in self.groups],
             "trend": [
                 {
                     "start": _iso(bucket.start),
@@ -211,6 +235,7 @@ class _Row:
     tokens_in: int = 0
     tokens_out: int = 0
     model: str | None = None
+    label: str | None = None
 
 
 # US dollars per one million (input, output) tokens, by model name.
@@ -331,12 +356,15 @@ class History:
             run.tokens_out,
             run.batch_id,
             run.model,
+            run.tailor_mode,
+            run.job_name,
+            run.job_title,
         )
 
         def insert(conn: sqlite3.Connection) -> None:
             conn.execute("BEGIN IMMEDIATE")
             try:
-                conn.execute(f"INSERT INTO runs ({_COLUMNS}) VALUES ({', '.join('?' * 19)})", values)
+                conn.execute(f"INSERT INTO runs ({_COLUMNS}) VALUES ({', '.join('?' * 22)})", values)
                 conn.execute("COMMIT")
             except BaseException:
                 if conn.in_transaction:
@@ -377,7 +405,8 @@ class History:
         key_column = _GROUP_COLUMNS[by] if by else "''"
         sql = (
             f"SELECT at_us, {key_column}, score_after - score_before, target_met, duration_ms, "
-            "cache_hits, cache_lookups, COALESCE(tokens_in, 0), COALESCE(tokens_out, 0), model FROM runs WHERE at_us >= ? AND at_us <= ? ORDER BY at_us"
+            "cache_hits, cache_lookups, COALESCE(tokens_in, 0), COALESCE(tokens_out, 0), model, "
+            f"{_LABEL_SQL if by == 'job' else 'NULL'} FROM runs WHERE at_us >= ? AND at_us <= ? ORDER BY at_us"
         )
         window = (_to_us(start) if start else 0, _to_us(until))  # 0: the epoch, before any run
         rows = [_Row(*row) for row in self._run(lambda conn: conn.execute(sql, window).fetchall())]
@@ -385,9 +414,13 @@ class History:
         groups: tuple[GroupFigures, ...] = ()
         if by is not None:
             members: dict[str, list[_Row]] = {}
+            labels: dict[str, str] = {}
             for row in rows:
                 members.setdefault(row.key, []).append(row)
-            figures = [GroupFigures(key, _figures(group, prices)) for key, group in members.items()]
+                if row.label:  # the newest run's wording of the job wins
+                    labels[row.key] = row.label
+            figures = [GroupFigures(key, _figures(group, prices), labels.get(key, key[:12] if by == "job" else key))
+                       for key, group in members.items()]
             groups = tuple(sorted(figures, key=lambda group: (-group.figures.runs, group.key)))
 
         if start is not None:
@@ -510,7 +543,7 @@ def _is_corruption(exc: sqlite3.DatabaseError) -> bool:
 
 def _record(row: Iterable[Any]) -> RunRecord:
     (at_us, resume, job, provider, mode, before, after, target, met, duration, steps, hits, lookups,
-     warnings, skills, tokens_in, tokens_out, batch_id, model) = row  # fmt: skip
+     warnings, skills, tokens_in, tokens_out, batch_id, model, tailor_mode, job_name, job_title) = row  # fmt: skip
     return RunRecord(
         at=_from_us(at_us),
         resume_sha256=resume,
@@ -531,6 +564,9 @@ def _record(row: Iterable[Any]) -> RunRecord:
         tokens_out=tokens_out,
         batch_id=batch_id,
         model=model,
+        tailor_mode=tailor_mode,
+        job_name=job_name,
+        job_title=job_title,
     )
 
 

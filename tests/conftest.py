@@ -8,6 +8,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+# The one-line "skipped: N (why)" at the end of every run (tests/_skip_summary.py); pytester for its test.
+pytest_plugins = ["tests._skip_summary", "pytester"]
+
 Invoke = Callable[..., tuple[int, str, str]]
 
 

@@ -22,7 +22,10 @@ SPARKS = "▁▂▃▄▅▆▇█"
 
 def analytics(
     since: Annotated[Optional[str], typer.Option("--since", help="Only runs this recent: 30m, 12h, 7d, 2w.")] = None,
-    by: Annotated[Optional[GroupBy], typer.Option("--by", help="Group the figures.")] = None,
+    by: Annotated[
+        Optional[GroupBy],
+        typer.Option("--by", help="Group the figures: by --mode (full/partial), schedule, provider or job."),
+    ] = None,
     config: ConfigOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -64,33 +67,46 @@ def _row(figures: Figures) -> list[str]:
     def pct(value: float | None) -> str:
         return "-" if value is None else f"{value:.0%}"
 
-    def num(value: float | None, unit: str = "") -> str:
-        return "-" if value is None else f"{value:+.1f}{unit}" if unit == "pts" else f"{value:.1f}{unit}"
+    def ms(value: float | None) -> str:
+        return "-" if value is None else f"{value:,.0f}" if value >= 100 else f"{value:.1f}"
 
     return [
         str(figures.runs),
-        num(figures.avg_improvement, "pts"),
+        "-" if figures.avg_improvement is None else f"{figures.avg_improvement:+.1f}",
         pct(figures.target_met_rate),
-        num(figures.avg_duration_ms, " ms"),
-        num(figures.p95_duration_ms, " ms"),
+        ms(figures.avg_duration_ms),
+        ms(figures.p95_duration_ms),
         pct(figures.cache_hit_rate),
         f"{figures.tokens_in + figures.tokens_out:,}" if figures.tokens_in or figures.tokens_out else "-",
         "-" if figures.cost_usd is None else f"${figures.cost_usd:,.4f}",
     ]
 
 
+# Short headers, two lines at most, so the table reads whole at 80 columns; the units are in the headers.
+_COLUMNS = ("runs", "improve\n(pts)", "target\nmet", "avg\n(ms)", "p95\n(ms)", "cache\nhits", "tokens", "cost\n(est.)")
+
+
 def _figures_table(analytics: Analytics) -> Table:
     from rich.table import Table
+    from rich.text import Text
 
     period = f"since {analytics.since:%Y-%m-%d %H:%M} UTC" if analytics.since else "all history"
-    table = Table(title=f"Runs ({period})", title_justify="left")
-    table.add_column(analytics.by or "", style="bold")
-    for column in ("runs", "avg improvement", "target met", "avg duration", "p95 duration", "cache hit rate",
-                   "tokens", "est. cost"):
-        table.add_column(column, justify="right")
-    table.add_row("all", *_row(analytics.overall), end_section=bool(analytics.groups))
+    table = Table(title=f"Runs ({period})", title_justify="left", padding=(0, 1))
+    rows: list[tuple[str | Text, list[str]]] = [("all", _row(analytics.overall))]
     for group in analytics.groups:
-        table.add_row(group.key[:16], *_row(group.figures))
+        # Text, not markup: a job's title comes from its file. Title on one line, file name below it.
+        title, _, name = (group.label or group.key).rpartition(" (")
+        cell = Text(title or name.rstrip(")"))
+        if title:
+            cell.append("\n(" + name, style="dim")
+        rows.append((cell, _row(group.figures)))
+    # Columns with nothing in them (tokens and cost without an LLM provider) are left out.
+    shown = [n for n in range(len(_COLUMNS)) if any(cells[n] != "-" for _, cells in rows)]
+    table.add_column(analytics.by or "", style="bold", ratio=1, min_width=8)
+    for n in shown:
+        table.add_column(_COLUMNS[n], justify="right", no_wrap=True)
+    for index, (label, cells) in enumerate(rows):
+        table.add_row(label, *(cells[n] for n in shown), end_section=index == 0 and len(rows) > 1)
     return table
 
 

@@ -36,7 +36,7 @@ _SHOWN_RANKS = 20
 
 
 def batch(
-    folder: Annotated[Path, typer.Argument(help="Folder of resumes (searched recursively).", show_default=False)],
+    folder: Annotated[Path, typer.Argument(metavar="FOLDER", help="Folder of resumes (searched recursively).", show_default=False)],
     job: Annotated[Optional[Path], typer.Option("--job", "-j", help="One job description for every resume.")] = None,
     jobs: Annotated[Optional[Path], typer.Option("--jobs", help="A folder of jobs: every resume against every job.")] = None,
     out: OutFolderOpt = Path("tailored"),
@@ -265,6 +265,12 @@ def _stop_on_signals() -> Iterator[_Stop]:
             signal.signal(signum, old_handler)
 
 
+def _rate(ran: int, seconds: float) -> str:
+    """Items that ran per second of the batch so far: the summary's "items per second" (up-to-date
+    items are not work, and Rich's own speed, over its last few samples, spikes on a fast start)."""
+    return f"{ran / seconds:.1f}/s" if ran and seconds > 0 else ""
+
+
 @contextmanager
 def _progress(batch: Batch, enabled: bool) -> Iterator[Callable[[ItemOutcome], None]]:
     """A Rich bar on stderr: done / to do, items per second, ETA. Up-to-date items shrink the total."""
@@ -294,7 +300,8 @@ def _progress(batch: Batch, enabled: bool) -> Iterator[Callable[[ItemOutcome], N
         console=error_console(),
     )
     task = progress.add_task("tailoring", total=batch.count(), rate="", note="")
-    counts = {"skipped": 0, "failed": 0}
+    counts = {"skipped": 0, "failed": 0, "ran": 0}
+    started = time.perf_counter()
 
     def advance(outcome: ItemOutcome) -> None:
         if outcome.status in ("skipped", "not_started"):
@@ -302,10 +309,10 @@ def _progress(batch: Batch, enabled: bool) -> Iterator[Callable[[ItemOutcome], N
             progress.update(task, total=max(0, (progress.tasks[0].total or 0) - 1))
         else:
             counts["failed"] += outcome.status == "failed"
+            counts["ran"] += 1
             progress.advance(task)
-        speed = progress.tasks[0].speed
         notes = [f"{n} {what}" for what, n in (("failed", counts["failed"]), ("up to date", counts["skipped"])) if n]
-        progress.update(task, rate=f"{speed:.1f}/s" if speed else "", note=", ".join(notes))
+        progress.update(task, rate=_rate(counts["ran"], time.perf_counter() - started), note=", ".join(notes))
 
     with progress:
         yield advance

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Optional
@@ -48,10 +47,16 @@ def stats_command(*, config: Path | None, as_json: bool) -> int:
 
 def _stats_table(stats: CacheStats) -> Table:
     from rich.table import Table
+    from rich.text import Text
 
-    table = Table(title=f"Cache statistics ({stats.directory or 'memory only'})", title_justify="left")
-    for column in ("tier", "step", "hits", "misses", "hit rate", "entries", "raw", "stored"):
-        table.add_column(column, justify="left" if column in ("tier", "step") else "right")
+    # Text, not markup: the folder is the user's path. Step names are never cut: they are what
+    # `cache clear --step` takes; the headers wrap instead, so the table reads whole at 80 columns.
+    table = Table(title=Text(f"Cache statistics ({stats.directory or 'memory only'})"), title_justify="left")
+    names = [name for tier in (stats.l1, stats.l2) for name in tier.namespaces]
+    table.add_column("tier", no_wrap=True)
+    table.add_column("step", no_wrap=True, min_width=max([4, *map(len, names)]))
+    for column in ("hits", "misses", "hit\nrate", "entries", "raw", "stored"):
+        table.add_column(column, justify="right", no_wrap=True)
     for tier in (stats.l1, stats.l2):
         if not tier.enabled:
             table.add_row(tier.name, "[dim](off)", "", "", "", "", "", "")
@@ -82,12 +87,15 @@ def _size(n: int) -> str:
 
 
 def clear(
-    step: Annotated[Optional[str], typer.Option("--step", help="Only this step's entries.")] = None,
-    all_: Annotated[bool, typer.Option("--all", help="Also reset the statistics.")] = False,
+    step: Annotated[Optional[str], typer.Option("--step", metavar="STEP", help="Only this step's entries (see `tailor pipeline show`).")] = None,
+    all_: Annotated[
+        bool,
+        typer.Option("--all", help="Delete the cache's own files (entries and statistics) and its folder if then empty."),
+    ] = False,
     config: ConfigOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Remove cached entries (every resume, or one step's)."""
+    """Remove cached entries: every step's, or one step's; --all also the statistics."""
     from tailor.cli.errors import run_guarded
 
     run_guarded(clear_command, step=step, all_=all_, config=config, as_json=as_json)
@@ -97,26 +105,50 @@ def clear_command(*, step: str | None, all_: bool, config: Path | None, as_json:
     from tailor.pipeline.app.session import open_cache
 
     settings = settings_from_flags(config)
+    if step is not None:
+        _check_step(step, settings)
     folder = settings.cache_dir
     if all_:
-        # Everything goes: entries, the tag index and the statistics. Resumes are personal data.
+        from tailor.pipeline.cache import remove_cache_files
+
+        # Entries, the tag index and the statistics go; resumes are personal data. Only the cache's
+        # own files are deleted, by name: the folder may hold other things, which stay.
         dropped = 0
         if settings.cache.redis_url:  # a shared L2 holds them too
             with open_cache(settings) as cache:
                 dropped = cache.clear()
                 cache.reset_stats()
         existed = folder.exists()
-        shutil.rmtree(folder, ignore_errors=True)
-        message = f"removed the whole cache folder {folder}" if existed else f"no cache folder at {folder}"
+        removed = remove_cache_files(folder) if existed else 0
+        if not existed:
+            message = f"no cache folder at {folder}"
+        elif folder.exists():
+            message = f"removed the cache's {removed} files from {folder} (other files there were left alone)"
+        else:
+            message = f"removed the cache folder {folder} ({removed} files)"
         if settings.cache.redis_url:
             message += f" and {dropped} entries and the statistics from Redis"
-        _report(as_json, {"cleared": "all", "folder": str(folder), "dropped": dropped}, message)
+        _report(as_json, {"cleared": "all", "folder": str(folder), "dropped": dropped, "files": removed}, message)
         return 0
     with open_cache(settings) as cache:
         dropped = cache.clear(step)
     what = f"step {step}" if step else "every step"
     _report(as_json, {"cleared": step or "entries", "dropped": dropped}, f"dropped {dropped} entries of {what}")
     return 0
+
+
+def _check_step(step: str, settings: Any) -> None:
+    """An unknown step is a usage error naming the known ones (a typo would otherwise drop nothing, silently)."""
+    import asyncio
+
+    from tailor.pipeline.app.graphs import graph_for, release
+    from tailor.pipeline.errors import UsageError
+
+    graph = graph_for(settings)
+    asyncio.run(release(graph))
+    known = list(graph.order)
+    if step not in known:
+        raise UsageError(f"--step: no step named {step!r}; the steps are {', '.join(known)}")
 
 
 def invalidate(
@@ -150,6 +182,7 @@ def invalidate_command(
     if job is not None:
         tags.append(tag_for("job_file", InputFile.open(job, "job", max_bytes=limit)))
     if step is not None:
+        _check_step(step, settings)
         tags.append(f"step:{step}")
     with open_cache(settings) as cache:
         dropped = {tag: cache.invalidate(tag) for tag in tags}

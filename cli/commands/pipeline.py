@@ -3,29 +3,46 @@
 from __future__ import annotations
 
 import sys
-from typing import Annotated
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from tailor.cli.options import JsonOpt
+from tailor.cli.options import ConfigOpt, JsonOpt, ProviderOpt
+
+if TYPE_CHECKING:
+    from tailor.pipeline.engine import Graph
 
 
 def show(
     mermaid: Annotated[bool, typer.Option("--mermaid", help="Print a Mermaid flowchart instead of a tree.")] = False,
+    provider: ProviderOpt = None,
+    config: ConfigOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Draw the tailoring pipeline: steps, what each needs, and its options."""
     from tailor.cli.errors import run_guarded
 
-    run_guarded(show_command, mermaid=mermaid, as_json=as_json)
+    run_guarded(show_command, mermaid=mermaid, provider=provider, config=config, as_json=as_json)
 
 
-def show_command(*, mermaid: bool, as_json: bool) -> int:
+def show_command(*, mermaid: bool, provider: str | None, config: Path | None, as_json: bool) -> int:
+    """The graph of the provider the settings (``--config``, ``--provider``) name, as ``tailor run`` builds it."""
+    import asyncio
+
+    from tailor.cli.settings import settings_from_flags
+    from tailor.pipeline.app.graphs import graph_for, release
+
+    graph = graph_for(settings_from_flags(config, provider=provider))
+    try:
+        return _draw(graph, mermaid=mermaid, as_json=as_json)
+    finally:
+        asyncio.run(release(graph))
+
+
+def _draw(graph: Graph, *, mermaid: bool, as_json: bool) -> int:
     import json
 
-    from tailor.pipeline.app.graphs import local_graph
-
-    graph = local_graph()
     if as_json:
         steps = [
             {

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tailor.pipeline.engine import Event
@@ -77,6 +78,9 @@ class RunRecorder:
                 tokens_out=tokens_out,
                 model=settings.openai.model if tokens_in is not None and settings.provider.name == "openai" else None,
                 batch_id=self._request.batch_id,
+                tailor_mode=settings.tailoring.mode,
+                job_name=Path(self._files[1].path).name or None,
+                job_title=values["job_profile"].title or None,
             )
         )
 

@@ -40,7 +40,7 @@ RUN_INPUTS = ("resume_file", "job_file", "options", "target_score", "output", "h
 
 # Bump a step's version when its logic changes, so old cache entries stop matching.
 PARSE_VERSION = "2"
-ANALYSIS_VERSION = "2"
+ANALYSIS_VERSION = "3"  # 3: "an associate degree" (the explanations are cached)
 
 
 @dataclass(frozen=True)
@@ -167,6 +167,7 @@ def logged(
     targets: Targets,
     tailoring: Tailoring,
     validation: Validation,
+    job_profile: JobProfile,
     resume_file: InputFile,
     job_file: InputFile,
     history_sink: HistorySink | None,
@@ -179,6 +180,7 @@ def logged(
             "ats_after": ats_after,
             "targets": targets,
             "tailoring": tailoring,
+            "job_profile": job_profile,
             "warnings": list(validation.warnings_for(resume_file.path, job_file.path)),
         }
     )

@@ -146,7 +146,7 @@ def dask_client(scheduler: str | None, workers: int) -> Iterator[Client]:
     try:
         from distributed import Client, LocalCluster
     except ImportError:
-        raise InputError("the Dask executor needs the distributed package, which is missing (pip install 'tailor-cli[distributed]')") from None
+        raise InputError("the Dask executor needs the distributed package, which is missing (from a checkout: pip install -e '.[distributed]')") from None
     if scheduler:
         try:
             client = Client(scheduler, timeout=_CONNECT_S)

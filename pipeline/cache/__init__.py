@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+from tailor.pipeline.cache._disk import remove_cache_files
 from tailor.pipeline.cache._entry import Entry, Lookup, Status
 from tailor.pipeline.cache._redis import RedisTier
 from tailor.pipeline.cache._stats import CacheStats, Counts, TierStats
@@ -33,5 +34,6 @@ __all__ = [
     "TierStats",
     "TieredCache",
     "content_hash",
+    "remove_cache_files",
     "tag_for",
 ]

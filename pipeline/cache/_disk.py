@@ -44,6 +44,31 @@ def entry_key(namespace: str, key: str) -> str:
     return f"{_ENTRY}{namespace}{_SEP}{key}"
 
 
+def remove_cache_files(directory: Path) -> int:
+    """Delete the cache's own files in ``directory`` (its database, its value folders), by name, and the
+    folder itself once nothing else is in it: the folder may hold other things. The number of files removed."""
+    removed = 0
+    for name in _DISKCACHE_FILES:
+        try:
+            (directory / name).unlink()
+            removed += 1
+        except FileNotFoundError:
+            pass
+    try:
+        children = list(directory.iterdir())
+    except FileNotFoundError:
+        return removed
+    for child in children:
+        if child.is_dir() and not child.is_symlink() and _DISKCACHE_DIR.match(child.name):
+            removed += sum(1 for f in child.rglob("*") if f.is_file())
+            shutil.rmtree(child, ignore_errors=True)
+    try:
+        directory.rmdir()  # only when empty: someone else's files stay, and so does their folder
+    except OSError:
+        pass
+    return removed
+
+
 def make_private_dir(path: Path) -> None:
     """Create ``path`` owner-only (0o700): cached resumes are personal data."""
     try:
@@ -123,15 +148,7 @@ class DiskTier:
             raise CacheError(f"{self.directory}: the cache folder was removed or replaced while in use")
 
     def _wipe(self) -> None:
-        """Delete diskcache's own files only: the folder may hold other things."""
-        for name in _DISKCACHE_FILES:
-            try:
-                (self.directory / name).unlink()
-            except FileNotFoundError:
-                pass
-        for child in self.directory.iterdir():
-            if child.is_dir() and _DISKCACHE_DIR.match(child.name):
-                shutil.rmtree(child, ignore_errors=True)
+        remove_cache_files(self.directory)
 
     def _rebuild(self, cause: BaseException) -> None:
         self._warn(f"{self.directory}: cache is corrupt ({cause}); rebuilding it")

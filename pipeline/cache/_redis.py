@@ -114,7 +114,7 @@ class RedisTier:
             from redis.retry import Retry
         except ImportError as exc:
             raise CacheError(
-                "cache.redis_url is set but the redis package is missing (pip install 'tailor-cli[redis]')"
+                "cache.redis_url is set but the redis package is missing (from a checkout: pip install -e '.[redis]')"
             ) from exc
         self.location = redacted(url)
         self.broken = False

@@ -105,6 +105,14 @@ def numbers(text: str) -> set[str]:
     return {n.replace(",", "") for n in NUMBER_RE.findall(text)}
 
 
+def with_article(noun: str) -> str:
+    """``noun`` after "a" or "an" by its first sound: "an associate", "a bachelor", "an MSc", "a UX"."""
+    first = noun.lstrip()[:1]
+    acronym = noun[:2].isupper()
+    vowel = first.lower() in "aeiou" and not (acronym and first in "U") or (acronym and first in "FHLMNRSX")
+    return f"{'an' if vowel else 'a'} {noun}"
+
+
 def shorten(text: str, limit: int = 48) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"

@@ -216,16 +216,37 @@ def _markdown_lists(segments: list[Segment], text: str) -> list[tuple[SectionKin
                 items = []
         elif token.type in ("bullet_list_close", "ordered_list_close"):
             depth -= 1
-            if depth == 0 and len(items) > 1:
-                first = by_line.get(text.count("\n", 0, items[0][0]))
-                if first is not None and segments[first].section in _LIST_SECTIONS:
-                    runs.append((segments[first].section, first, items))
+            if depth == 0:
+                _close_run(runs, items, segments, by_line, text)
         elif token.type == "list_item_open" and depth == 1 and token.map:
             a, b = token.map
+            cut = next((k for k in range(a + 1, b) if _ends_list(lines[k])), None)
+            if cut is not None:
+                b = cut  # a lazy line that is a role or a heading: the list ends above it
             while b > a + 1 and not lines[b - 1].strip():
                 b -= 1  # trailing blank lines stay where they are
             items.append((starts[a], starts[b - 1] + len(lines[b - 1])))
+            if cut is not None:
+                # What follows is another block: the items so far are one run, later ones another.
+                _close_run(runs, items, segments, by_line, text)
+                items = []
     return runs
+
+
+def _ends_list(line: str) -> bool:
+    """A line CommonMark would read as a lazy continuation of a list item, but a person reads as the next
+    role ("Engineer — Acme | Jan 1995 – Present") or a section heading ("SKILLS")."""
+    if not line.strip() or line[:1] in " \t":
+        return False
+    return bool(find_range(line) or _section_kind(line))
+
+
+def _close_run(runs: list[tuple[SectionKind, int, list[Span]]], items: list[Span], segments: list[Segment],
+               by_line: dict[int, int], text: str) -> None:
+    if len(items) > 1:
+        first = by_line.get(text.count("\n", 0, items[0][0]))
+        if first is not None and segments[first].section in _LIST_SECTIONS:
+            runs.append((segments[first].section, first, list(items)))
 
 
 def _label(segments: list[Segment], first: int) -> str:

@@ -16,6 +16,7 @@ from tailor.pipeline.tailoring._text import (
     resume_text,
     term_index,
     term_key,
+    with_article,
 )
 from tailor.pipeline.tailoring.jobs import DEGREE_RANK, LEVEL_RANK
 from tailor.pipeline.tailoring.models import (
@@ -113,10 +114,12 @@ def _education(profile: ResumeProfile, job: JobProfile, weight: float) -> tuple[
     if job.degree is None:
         return weight, "The job asks for no degree."
     if profile.degree is None:
-        return 0.0, f"The job asks for a {job.degree} degree and the resume names none."
+        return 0.0, f"The job asks for {with_article(job.degree)} degree and the resume names none."
     gap = DEGREE_RANK[job.degree] - DEGREE_RANK[profile.degree]
     credit = 1.0 if gap <= 0 else 0.5 if gap == 1 else 0.0
-    return weight * credit, f"The job asks for a {job.degree} degree; the resume shows a {profile.degree}."
+    return weight * credit, (
+        f"The job asks for {with_article(job.degree)} degree; the resume shows {with_article(profile.degree)}."
+    )
 
 
 def _parseability(resume: Resume, profile: ResumeProfile, weight: float) -> tuple[float, str]:

@@ -24,7 +24,8 @@ _SECTION_WORDS = frozenset(
 @dataclass(frozen=True)
 class Block:
     kind: str  # "heading" | "entry" | "bullet" | "paragraph"
-    text: str
+    text: str  # plain: inline Markdown taken off
+    markup: str = ""  # the same text with its inline Markdown (``**x**``, ``[t](u)``), for formats that render it
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,8 @@ class Layout:
     name: str
     contact: tuple[str, ...]
     blocks: tuple[Block, ...]
+    name_markup: str = ""
+    contact_markup: tuple[str, ...] = ()
 
 
 def plain(text: str, *, markdown: bool) -> str:
@@ -63,34 +66,39 @@ def _heading(line: str, markdown: bool) -> tuple[int, str] | None:
 def layout(text: str, *, markdown: bool) -> Layout:
     """The blocks of ``text`` (Markdown when ``markdown``; else plain text, e.g. a PDF's text layer)."""
     lines = [line.rstrip() for line in text.split("\n")]
-    name = ""
+    name = name_markup = ""
     contact: list[str] = []
     blocks: list[Block] = []
     seen_heading = False
     previous_blank = True
+
+    def block(kind: str, source: str) -> Block:
+        return Block(kind, plain(source, markdown=markdown), source.strip())
+
     for raw in lines:
         if not raw.strip():
             previous_blank = True
             continue
         heading = _heading(raw, markdown)
         if not name:
-            name = plain(heading[1] if heading else raw, markdown=markdown)
+            name_markup = (heading[1] if heading else raw).strip()
+            name = plain(name_markup, markdown=markdown)
             previous_blank = False
             continue
         if heading and (heading[0] >= 2 or seen_heading):
             seen_heading = True
-            kind = "entry" if heading[0] >= 3 else "heading"
-            blocks.append(Block(kind, plain(heading[1], markdown=markdown)))
+            blocks.append(block("entry" if heading[0] >= 3 else "heading", heading[1]))
         elif not seen_heading and len(contact) < 4 and len(raw) <= 160 and not blocks:
-            contact.append(plain(raw, markdown=markdown))
+            contact.append(raw.strip())
         elif _BULLET_RE.match(raw) and _BULLET_RE.sub("", raw, count=1).strip():
-            blocks.append(Block("bullet", plain(_BULLET_RE.sub("", raw, count=1), markdown=markdown)))
+            blocks.append(block("bullet", _BULLET_RE.sub("", raw, count=1)))
         elif (blocks and blocks[-1].kind in ("bullet", "paragraph") and not previous_blank
               and (raw[:1].isspace() or raw.strip()[:1].islower()
                    or not blocks[-1].text.endswith((".", "!", "?", ":", ";")))):
             # A wrapped line: it continues the bullet or paragraph above.
-            blocks[-1] = Block(blocks[-1].kind, f"{blocks[-1].text} {plain(raw, markdown=markdown)}")
+            last = blocks[-1]
+            blocks[-1] = Block(last.kind, f"{last.text} {plain(raw, markdown=markdown)}", f"{last.markup} {raw.strip()}")
         else:
-            blocks.append(Block("paragraph", plain(raw, markdown=markdown)))
+            blocks.append(block("paragraph", raw))
         previous_blank = False
-    return Layout(name, tuple(contact), tuple(blocks))
+    return Layout(name, tuple(plain(c, markdown=markdown) for c in contact), tuple(blocks), name_markup, tuple(contact))

@@ -10,8 +10,10 @@ from typing import Any
 
 import pytest
 
+from tests._samples import SAMPLES as SAMPLE_DATA
+
 ROOT = Path(__file__).resolve().parents[2]
-SAMPLES = ROOT / "sample_data"
+SAMPLES = SAMPLE_DATA
 TEMPLATE = (SAMPLES / "resumes" / "software_engineer.md").read_text(encoding="utf-8")
 # A third of the ten-page resume: slow enough (tens of ms) for a signal to land mid-batch.
 _TEN_PAGES = (ROOT / "tests" / "data" / "messy" / "ten_pages.md").read_text(encoding="utf-8").splitlines()

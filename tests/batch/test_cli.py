@@ -23,6 +23,7 @@ def by_resume(data: dict[str, Any]) -> dict[str, dict[str, Any]]:
     return {Path(item["resume"]).name: item for item in data["items"]}
 
 
+@pytest.mark.slow
 def test_bad_files_fail_alone_with_their_reason_and_the_rest_succeed(tmp_path: Path, batch_json: Invoke) -> None:
     folder = tmp_path / "in"
     shutil.copytree(SAMPLES / "resumes", folder)
@@ -80,6 +81,7 @@ def test_bad_usage_exits_2_with_one_line(tmp_path: Path, tailor: Callable[..., t
     assert message in err and "Traceback" not in err and len(err.strip().splitlines()) == 1
 
 
+@pytest.mark.slow
 def test_rerun_skips_up_to_date_outputs_and_redoes_only_a_touched_input(tmp_path: Path, batch_json: Invoke) -> None:
     paths = make_resumes(tmp_path / "in", 4)
     args = (tmp_path / "in", "--job", JOB, "--out", tmp_path / "out", "--workers", "1")
@@ -101,6 +103,7 @@ def test_rerun_skips_up_to_date_outputs_and_redoes_only_a_touched_input(tmp_path
     assert forced["summary"]["succeeded"] == 4 and forced["summary"]["skipped"] == 0
 
 
+@pytest.mark.slow
 def test_other_settings_make_outputs_stale(tmp_path: Path, batch_json: Invoke, monkeypatch: pytest.MonkeyPatch) -> None:
     make_resumes(tmp_path / "in", 2)
     args = (tmp_path / "in", "--job", JOB, "--out", tmp_path / "out", "--workers", "1")
@@ -111,6 +114,7 @@ def test_other_settings_make_outputs_stale(tmp_path: Path, batch_json: Invoke, m
     assert batch_json(*args)[1]["summary"]["skipped"] == 2
 
 
+@pytest.mark.slow
 def test_jobs_folder_ranks_jobs_per_resume_and_resumes_per_job(tmp_path: Path, batch_json: Invoke) -> None:
     folder = tmp_path / "in"
     folder.mkdir()
@@ -139,6 +143,7 @@ def test_jobs_folder_ranks_jobs_per_resume_and_resumes_per_job(tmp_path: Path, b
     assert len(outputs) == 3 * len(jobs)
 
 
+@pytest.mark.slow
 def test_odd_resume_names_stay_inside_out(tmp_path: Path, batch_json: Invoke) -> None:
     folder = tmp_path / "in"
     text = (SAMPLES / "resumes" / "software_engineer.md").read_text()
@@ -163,6 +168,7 @@ def test_odd_resume_names_stay_inside_out(tmp_path: Path, batch_json: Invoke) ->
     }  # nothing written beside the inputs or anywhere else
 
 
+@pytest.mark.slow
 def test_history_is_written_by_the_workers_and_read_by_another_process(tmp_path: Path, batch_json: Invoke, env: dict[str, str]) -> None:
     make_resumes(tmp_path / "in", 5)
     code, data = batch_json(tmp_path / "in", "--job", JOB, "--out", tmp_path / "out", "--workers", "2")
@@ -191,6 +197,7 @@ def test_simulated_provider_runs_async_in_one_process(tmp_path: Path, batch_json
     assert by_resume(data)["empty.md"]["error"].endswith("file is empty")
 
 
+@pytest.mark.slow
 def test_the_job_is_analysed_once_for_the_whole_folder(tmp_path: Path, batch_json: Invoke, tailor: Callable[..., tuple[int, str, str]]) -> None:
     make_resumes(tmp_path / "in", 12)
     code, data = batch_json(tmp_path / "in", "--job", JOB, "--out", tmp_path / "out", "--workers", "2")

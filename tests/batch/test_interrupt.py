@@ -10,6 +10,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from tailor.pipeline.history import History
 from tests.batch.conftest import JOB, make_resumes
 
@@ -18,6 +20,7 @@ def outputs(out: Path) -> list[Path]:
     return [p for p in out.iterdir() if not p.name.startswith(".")] if out.exists() else []
 
 
+@pytest.mark.slow
 def test_interrupted_batch_keeps_finished_items_and_a_rerun_does_each_item_exactly_once(tmp_path: Path) -> None:
     count = 40
     make_resumes(tmp_path / "in", count, big=True)  # tens of ms each: the signal lands mid-batch

@@ -10,6 +10,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+import pytest
 from typer.testing import CliRunner
 
 from tailor.pipeline.batch import MANIFEST_NAME, Batch, ItemOutcome
@@ -51,6 +52,7 @@ def _worker_state() -> dict[str, Any]:
     }
 
 
+@pytest.mark.slow
 def test_dask_gives_the_local_executors_outputs_and_scores_on_a_messy_folder(tmp_path: Path, batch_json: Invoke) -> None:
     folder = tmp_path / "in"
     make_resumes(folder, 6)
@@ -73,6 +75,7 @@ def test_dask_gives_the_local_executors_outputs_and_scores_on_a_messy_folder(tmp
         assert dask["summary"][key] == local["summary"][key]
 
 
+@pytest.mark.slow
 def test_scheduler_joins_the_cluster_and_only_the_client_writes_the_history(
     tmp_path: Path, batch_json: Invoke, client: Any, cluster: Any
 ) -> None:
@@ -93,6 +96,7 @@ def test_scheduler_joins_the_cluster_and_only_the_client_writes_the_history(
     assert len(_history_rows()) == 20
 
 
+@pytest.mark.slow
 def test_a_worker_killed_mid_batch_loses_no_item_and_repeats_none(
     tmp_path: Path, env: dict[str, str], client: Any, cluster: Any
 ) -> None:

@@ -19,7 +19,7 @@ from tests.servers import start_redis as launch
 
 def start_redis(folder: Path) -> RedisServer:
     """The shared launcher, as a test wants it: skipped without a server, failed if it never answers."""
-    pytest.importorskip("redis", reason="the redis client is not installed (pip install 'tailor-cli[redis]')")
+    pytest.importorskip("redis", reason="the redis client is not installed (from a checkout: pip install -e '.[redis]')")
     try:
         return launch(folder)
     except RedisUnavailable as exc:

@@ -8,9 +8,11 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from tests._samples import SAMPLES as SAMPLE_DATA
+
 ROOT = Path(__file__).resolve().parents[2]
-RESUME = ROOT / "sample_data" / "resumes" / "software_engineer.md"
-JOB = ROOT / "sample_data" / "jobs" / "backend_engineer.md"
+RESUME = SAMPLE_DATA / "resumes" / "software_engineer.md"
+JOB = SAMPLE_DATA / "jobs" / "backend_engineer.md"
 
 
 def test_run_twice_hits_redis_and_cache_stats_shows_it(

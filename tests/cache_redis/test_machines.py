@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 WRITER = """
 import sys
 from tailor.pipeline.cache import RedisTier, TieredCache
@@ -87,6 +89,7 @@ def test_invalidate_on_one_machine_reaches_the_other(make_cache, clock, raw) -> 
     assert make_cache().stats().l2.total.entries == 0
 
 
+@pytest.mark.slow
 def test_statistics_live_in_redis_per_namespace_and_another_process_sees_them(redis_url: str, raw) -> None:
     for _ in range(2):
         _run(WRITER, redis_url)
@@ -102,6 +105,7 @@ def test_statistics_live_in_redis_per_namespace_and_another_process_sees_them(re
     assert stats["l2"]["namespaces"]["job profile"]["misses"] == 2
 
 
+@pytest.mark.slow
 def test_one_process_computes_and_the_next_hits_redis(redis_url: str, tmp_path: Path) -> None:
     marker = tmp_path / "computed.txt"
     first = json.loads(_run(STEP, redis_url, str(marker), "Senior Python engineer").stdout)

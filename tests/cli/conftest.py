@@ -8,8 +8,10 @@ from typing import Any
 
 import pytest
 
+from tests._samples import SAMPLES as SAMPLE_DATA
+
 ROOT = Path(__file__).resolve().parents[2]
-SAMPLES = ROOT / "sample_data"
+SAMPLES = SAMPLE_DATA
 RESUME = SAMPLES / "resumes" / "software_engineer.md"
 JOB = SAMPLES / "jobs" / "backend_engineer.md"
 OTHER_JOB = SAMPLES / "jobs" / "data_scientist.txt"

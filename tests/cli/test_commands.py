@@ -68,8 +68,10 @@ def test_analytics_reads_what_runs_recorded(tailor_json, tmp_path: Path) -> None
     assert data["runs"] == 2
     expected = sum(r["scores"]["after"] - r["scores"]["before"] for r in runs) / 2
     assert abs(data["avg_improvement"] - expected) < 0.1
-    grouped = tailor_json("analytics", "--by", "mode", "--since", "1h")
+    grouped = tailor_json("analytics", "--by", "schedule", "--since", "1h")
     assert [g["key"] for g in grouped["groups"]] == ["parallel"]
+    grouped = tailor_json("analytics", "--by", "mode", "--since", "1h")
+    assert [g["key"] for g in grouped["groups"]] == ["full"]
 
 
 def test_analytics_rejects_a_bad_period(tailor) -> None:

@@ -189,6 +189,7 @@ def test_errors_and_warnings_name_this_runs_files_even_when_their_bytes_were_cac
     assert {s["cache"] for s in data["report"]["steps"] if s["name"] in CACHED_STEPS} <= {"l1", "l2"}
 
 
+@pytest.mark.slow
 def test_a_fully_cached_process_never_imports_the_analysis_modules(env: dict[str, str], tmp_path: Path) -> None:
     resume = _copy(RESUME, tmp_path)
     argv = ["run", str(resume), "--job", str(JOB), "--json"]
@@ -246,6 +247,7 @@ def test_a_folder_where_a_file_is_expected(tailor, tmp_path: Path) -> None:
     assert code == 2 and "folder" in err
 
 
+@pytest.mark.slow
 def test_real_subprocess_with_console_script(env: dict[str, str], tmp_path: Path) -> None:
     resume = _copy(RESUME, tmp_path)
     completed = subprocess.run(

@@ -7,10 +7,11 @@ from pathlib import Path
 import pytest
 
 from tailor.pipeline.engine import RunReport, StepReport
+from tests._samples import SAMPLES as SAMPLE_DATA
 
 ROOT = Path(__file__).resolve().parents[2]
-RESUME = ROOT / "sample_data" / "resumes" / "software_engineer.md"
-JOB = ROOT / "sample_data" / "jobs" / "backend_engineer.md"
+RESUME = SAMPLE_DATA / "resumes" / "software_engineer.md"
+JOB = SAMPLE_DATA / "jobs" / "backend_engineer.md"
 
 
 @pytest.fixture

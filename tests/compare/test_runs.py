@@ -76,6 +76,7 @@ async def test_compare_alternates_runs_without_cache_and_writes_nothing_beside_t
     assert not any(Path.cwd().rglob("*.tailored.*"))
 
 
+@pytest.mark.slow
 @pytest.mark.anyio
 async def test_simulated_latencies_are_applied_per_step_and_labelled(resume_copy: Path) -> None:
     scale = 0.002

@@ -104,7 +104,9 @@ def test_items_are_every_key_flattened_sorted_with_sources(tmp_path: Path) -> No
     assert len(keys) == len(set(keys)) == len(loaded.sources)
     row = {key: (value, source) for key, value, source in items}
     assert row["provider.name"] == ("simulated", "env:TAILOR_PROVIDER")
-    assert row["cache.dir"] == (None, "default")
+    # Unset folders show the folder in use (issue 18: not "cache.dir None").
+    assert row["cache.dir"] == (str(loaded.settings.cache_dir), "default (the user cache folder)")
+    assert row["history.dir"] == (str(loaded.settings.data_dir), "default (the user data folder)")
     # A mapping-valued setting stays one key, so model names with dots are not split.
     assert row["openai.prices"][0]["gpt-4o-mini"] == {"input": 0.15, "output": 0.6}
 

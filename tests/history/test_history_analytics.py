@@ -33,7 +33,8 @@ def history(tmp_path: Path, make_run: MakeRun) -> History:
         history.record(
             make_run(
                 at=at,
-                mode=mode,
+                mode="parallel" if mode == "full" else "waves",  # the schedule
+                tailor_mode=mode,  # --mode
                 provider=provider,
                 job_sha256=job,
                 score_before=before,
@@ -78,6 +79,20 @@ def test_p95_is_the_nearest_rank(tmp_path: Path, make_run: MakeRun) -> None:
         assert history.analytics(now=NOW).overall.p95_duration_ms == 19  # ceil(0.95 * 20) = 19th
         history.record(make_run(duration_ms=21))
         assert history.analytics(now=NOW).overall.p95_duration_ms == 20  # ceil(0.95 * 21) = 20th
+
+
+def test_group_by_schedule_is_the_engines_schedule_and_by_mode_is_tailoring_mode(history: History) -> None:
+    # Issue 18: "--by mode" grouped by schedule (parallel/waves); both are offered, named for what they are.
+    assert [g.key for g in history.analytics(by="schedule", now=NOW).groups] == ["parallel", "waves"]
+    assert [g.key for g in history.analytics(by="mode", now=NOW).groups] == ["full", "partial"]
+
+
+def test_by_job_names_the_job_by_its_title_and_file(tmp_path: Path, make_run: MakeRun) -> None:
+    with History(tmp_path / "h.sqlite3") as history:
+        history.record(make_run(job_sha256=A, job_title="Backend Engineer", job_name="backend.md"))
+        history.record(make_run(job_sha256=B))  # recorded before titles were kept
+        groups = {g.key: g.label for g in history.analytics(by="job", now=NOW).groups}
+    assert groups == {A: "Backend Engineer (backend.md)", B: B[:12]}
 
 
 def test_group_by_mode(history: History) -> None:
@@ -140,7 +155,7 @@ def test_to_dict_is_json_ready(history: History) -> None:
 
 
 def test_bad_arguments_are_usage_errors(history: History) -> None:
-    with pytest.raises(ConfigError, match="^by: expected one of mode, provider, job, got 'day'"):
+    with pytest.raises(ConfigError, match="^by: expected one of mode, schedule, provider, job, got 'day'"):
         history.analytics(by="day")  # type: ignore[arg-type]
     with pytest.raises(ConfigError, match="^buckets: expected at least 1"):
         history.analytics(buckets=0)

@@ -107,6 +107,7 @@ def test_written_by_one_process_read_by_another(tmp_path: Path, make_run: MakeRu
     assert seen["analytics"]["runs"] == 4
 
 
+@pytest.mark.slow
 def test_two_processes_writing_at_once_lose_nothing(tmp_path: Path) -> None:
     path = tmp_path / "h.sqlite3"
     start_at = str(time.time() + 1.0)  # both start writing at the same instant, after their imports

@@ -19,11 +19,12 @@ from typing import Any
 
 import pytest
 
+from tests._samples import SAMPLES as SAMPLE_DATA
 from tests.providers.chat_server import ChatServer
 from tests.servers import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
-SAMPLES = ROOT / "sample_data"
+SAMPLES = SAMPLE_DATA
 RESUME = SAMPLES / "resumes" / "software_engineer.md"
 JOB = SAMPLES / "jobs" / "backend_engineer.md"
 

@@ -62,6 +62,7 @@ async def test_gives_up_after_bounded_invalid_replies(chat_server: ChatServer) -
     assert len(chat_server.requests) == 3  # output_retries=2: three replies in all
 
 
+@pytest.mark.slow
 async def test_500_then_429_with_retry_after_is_honoured(chat_server: ChatServer) -> None:
     arrivals: list[float] = []
     script = [Reply(status=500, body={"error": "boom"}), Reply(status=429, body={"error": "slow down"}, headers={"Retry-After": "1"}),

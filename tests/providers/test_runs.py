@@ -87,6 +87,7 @@ def test_injected_job_and_obedient_model_change_nothing_unsupported(chat_server:
     assert outcome.ats_after.total >= outcome.ats_before.total
 
 
+@pytest.mark.slow
 def test_down_service_falls_back_to_local_when_asked(chat_server: ChatServer, tmp_path: Path, isolated: Path) -> None:
     chat_server.stop()
     with pytest.raises(ProviderError, match="unavailable"):
@@ -106,6 +107,7 @@ def test_down_service_falls_back_to_local_when_asked(chat_server: ChatServer, tm
     assert {s.name: s.status for s in again.report.steps}["tailoring_llm"] == "ok"
 
 
+@pytest.mark.slow
 def test_batch_runs_items_concurrently_up_to_the_limit_and_coalesces(chat_server: ChatServer, tmp_path: Path, isolated: Path) -> None:
     from tailor.pipeline.batch import Batch
 
@@ -130,6 +132,7 @@ def chat_server_honest(request: dict) -> dict:
     return honest(request).body
 
 
+@pytest.mark.slow
 def test_server_killed_mid_batch_finishes_with_local_fallback(chat_server: ChatServer, tmp_path: Path, isolated: Path) -> None:
     from tailor.pipeline.batch import Batch
 

@@ -10,8 +10,9 @@ from pypdf import PdfReader, PdfWriter
 
 from tailor.pipeline.errors import InputError
 from tailor.pipeline.readers import read_resume
+from tests._samples import SAMPLES as SAMPLE_DATA
 
-SAMPLES = Path(__file__).resolve().parents[2] / "sample_data"
+SAMPLES = SAMPLE_DATA
 
 
 def _pdf_bytes(pages: list[str]) -> bytes:

@@ -7,9 +7,10 @@ import pytest
 
 from tailor.pipeline.errors import InputError
 from tailor.pipeline.readers import read_resume
+from tests._samples import SAMPLES as SAMPLE_DATA
 
 DATA = Path(__file__).resolve().parent.parent / "data"
-SAMPLES = Path(__file__).resolve().parents[2] / "sample_data"
+SAMPLES = SAMPLE_DATA
 
 
 def _section(text: str, heading: str) -> list[str]:

@@ -7,6 +7,7 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -57,6 +58,7 @@ def test_any_bytes_job(suffix: str, raw: bytes) -> None:
     _check(read_job, suffix, raw)
 
 
+@pytest.mark.slow
 @settings(max_examples=100, deadline=None)
 @given(data=_resume_like, suffix=st.sampled_from([".json", ".yaml"]))
 def test_any_resume_shaped_data(data: dict, suffix: str) -> None:

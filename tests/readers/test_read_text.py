@@ -8,9 +8,10 @@ from pathlib import Path
 import pytest
 
 from tailor.pipeline.readers import read_job, read_resume
+from tests._samples import SAMPLES as SAMPLE_DATA
 
 DATA = Path(__file__).resolve().parent.parent / "data"
-SAMPLES = Path(__file__).resolve().parents[2] / "sample_data"
+SAMPLES = SAMPLE_DATA
 
 MESSY = DATA / "messy"
 

@@ -18,8 +18,10 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
+from tests._samples import SAMPLES as SAMPLE_DATA
+
 ROOT = Path(__file__).resolve().parents[2]
-SAMPLES = ROOT / "sample_data"
+SAMPLES = SAMPLE_DATA
 RESUME = SAMPLES / "resumes" / "software_engineer.md"
 JOB = SAMPLES / "jobs" / "backend_engineer.md"
 BAD = ROOT / "tests" / "data" / "bad"

@@ -17,6 +17,7 @@ import threading
 from pathlib import Path
 
 import anyio
+import pytest
 
 from tests.reliability.conftest import (
     JOB,
@@ -146,6 +147,7 @@ def _history_rows(env: dict[str, str]) -> int:
         return conn.execute("SELECT count(*) FROM runs").fetchone()[0]
 
 
+@pytest.mark.slow
 def test_history_locked_by_another_process(tailor: Invoke, tailor_json: object, env: dict[str, str], tmp_path: Path) -> None:
     tailor_json("run", RESUME, "--job", JOB, "--out", tmp_path / "a.md")  # type: ignore[operator]
     assert _history_rows(env) == 1
@@ -221,6 +223,7 @@ main()
 """
 
 
+@pytest.mark.slow
 def test_disk_full_as_a_file_size_limit(env: dict[str, str], tmp_path: Path) -> None:
     """Where mounting is not allowed this still fails a real write: RLIMIT_FSIZE in a subprocess."""
     folder = tmp_path / "docs"

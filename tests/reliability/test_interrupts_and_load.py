@@ -47,6 +47,7 @@ def _accounted(summary: dict[str, Any], total: int) -> None:
     (signal.SIGTERM, 143, True),  # a service manager stopping the group
     (signal.SIGTERM, 143, False),  # `kill PID`: the parent alone
 ], ids=["sigint-group", "sigterm-group", "sigterm-parent"])
+@pytest.mark.slow
 def test_a_signal_mid_batch_stops_cleanly(env: dict[str, str], tmp_path: Path, signum: int, exit_code: int, group: bool) -> None:
     count = 40
     make_big_resumes(tmp_path / "in", count)
@@ -121,6 +122,7 @@ def _is_zombie(pid: int) -> bool:
         return any(line.startswith("State:") and "Z" in line.split()[1] for line in handle)
 
 
+@pytest.mark.slow
 def test_two_batches_on_the_same_output_folder_and_cache(env: dict[str, str], tmp_path: Path) -> None:
     count = 60
     make_tiny_resumes(tmp_path / "in", count)
@@ -143,6 +145,7 @@ def test_two_batches_on_the_same_output_folder_and_cache(env: dict[str, str], tm
     assert {row["o"] for row in _manifest(out)} == {p.name for p in outputs}  # the manifest is readable
 
 
+@pytest.mark.slow
 def test_a_few_hundred_items_are_all_accounted_for(tailor: Invoke, tmp_path: Path) -> None:
     count, bad = 300, 7
     folder = tmp_path / "in"

@@ -10,6 +10,7 @@ import json
 import tempfile
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
@@ -48,6 +49,7 @@ def _check(code: int, out: str, err: str, named: Path, output: Path) -> None:
     assert not output.exists()
 
 
+@pytest.mark.slow
 @_SETTINGS
 @given(suffix=st.sampled_from([".md", ".txt", ".json", ".yaml", ".pdf", ".docx"]), raw=_contents)
 def test_any_resume_bytes(env: dict[str, str], suffix: str, raw: bytes) -> None:
@@ -59,6 +61,7 @@ def test_any_resume_bytes(env: dict[str, str], suffix: str, raw: bytes) -> None:
         _check(code, out, err, resume, output)
 
 
+@pytest.mark.slow
 @_SETTINGS
 @given(suffix=st.sampled_from([".md", ".txt"]), raw=_contents)
 def test_any_job_bytes(env: dict[str, str], suffix: str, raw: bytes) -> None:

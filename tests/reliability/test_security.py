@@ -136,6 +136,7 @@ def test_cache_clear_all_removes_every_cached_resume(tailor: Invoke, env: dict[s
     assert code == 0 and json.loads(out)["tiers"]["l2"]["entries"] == 0
 
 
+@pytest.mark.slow
 def test_no_api_key_in_any_output_log_cache_or_report(env: dict[str, str], tmp_path: Path) -> None:
     key = f"sk-planted-{uuid.uuid4().hex}"
     secret_env = {**env, "OPENAI_API_KEY": key, "TAILOR_TEST_KEY": key, "TAILOR_PROVIDER": "local"}

@@ -26,10 +26,11 @@ from tailor.pipeline.tailoring import (
     set_targets,
     tailor_document,
 )
+from tests._samples import SAMPLES as SAMPLE_DATA
 
 ROOT = Path(__file__).resolve().parents[2]
-SAMPLE_RESUMES = sorted((ROOT / "sample_data" / "resumes").glob("*"))
-SAMPLE_JOBS = sorted((ROOT / "sample_data" / "jobs").glob("*"))
+SAMPLE_RESUMES = sorted((SAMPLE_DATA / "resumes").glob("*"))
+SAMPLE_JOBS = sorted((SAMPLE_DATA / "jobs").glob("*"))
 MESSY_RESUMES = sorted((ROOT / "tests" / "data" / "messy").glob("*"))  # described in tests/data/messy.md
 
 TIDY_RESUME = """\

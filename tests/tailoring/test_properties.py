@@ -114,6 +114,7 @@ options = st.builds(
 )
 
 
+@pytest.mark.slow
 @FAST
 @given(resume=resumes(), job=jobs(), opts=options)
 def test_generated_resumes_no_invention_and_never_lower(resume: str, job: str, opts: RewriteOptions) -> None:
@@ -134,6 +135,7 @@ def test_arbitrary_text_never_crashes(text: str) -> None:
 @given(text=st.lists(st.sampled_from([*"abcXYZ019 \n\t-*•:|#/.,()–+", *SURFACES[::7], "Experience", "SKILLS",
                                         "Jan 2020 – Present", "2019-2021", "Present", "  ", "\n\n"]),
                      max_size=120).map("".join))
+@pytest.mark.slow
 def test_resume_like_noise_never_crashes(text: str) -> None:
     if text.strip():
         tailor_all(text, BACKEND_JOB, RewriteOptions())

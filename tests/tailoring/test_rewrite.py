@@ -11,10 +11,11 @@ import pytest
 from tailor.pipeline.readers import read_job, read_resume
 from tailor.pipeline.tailoring import RewriteOptions, Taxonomy, analyse_job, apply_edits, parse_job
 from tailor.pipeline.tailoring.guard import lost_words
+from tests._samples import SAMPLES as SAMPLE_DATA
 
 from .conftest import BACKEND_JOB, ROOT, TIDY_RESUME, document, tailor_doc
 
-SAMPLES = ROOT / "sample_data"
+SAMPLES = SAMPLE_DATA
 
 
 def sample(resume: str, job: str, taxonomy: Taxonomy, **options: object):  # type: ignore[no-untyped-def]
@@ -200,3 +201,26 @@ def test_giant_pasted_line_keeps_every_character(taxonomy: Taxonomy) -> None:
         if edit.kind == "move":
             assert sorted(doc.text[s:e] for s, e in edit.spans) == sorted(
                 doc.text[edit.spans[k][0]:edit.spans[k][1]] for k in edit.order)
+
+
+def test_a_role_line_right_after_bullets_is_not_part_of_the_last_bullet(taxonomy: Taxonomy) -> None:
+    # Found by the property test: CommonMark reads "Engineer — Acme | Jan 1995 – Present" and "SKILLS"
+    # after a bullet as its lazy continuation, so a move carried the next role's header (and the
+    # skills heading) along with a bullet, and overlapped the skills line's extend.
+    text = ("# Ada Lovelace\nada@example.com\nEXPERIENCE\nEngineer — Acme | Jan 1995 – Present\n"
+            "- Built built.\n- Built built.\n- Built built.\nEngineer — Beta | Jan 1990 – Dec 1994\n"
+            "- Built built.\n- Built built.\n- Built built.\n- Built built.\n- Built pipeline.\n"
+            "Engineer — Gamma | Jan 1985 – Dec 1989\nSKILLS\n.NET\nEDUCATION\nBSc, University, 1995")
+    job = ("Senior Engineer\n## Requirements\n- 1+ years with .NET, .NET for built built.\n"
+           "## Nice to have\n- 1+ years with .NET for built pipeline.")
+    doc = document(text)
+    from tailor.pipeline.tailoring.blocks import layout
+
+    for block in layout(doc).lists:
+        for start, end in block.items:
+            assert doc.text[start:end].startswith("- ") and "\n" not in doc.text[start:end]
+    for length in ("concise", "thorough"):
+        _, result = tailor_doc(doc, job, taxonomy, RewriteOptions(length=length))  # type: ignore[arg-type]
+        roles = [line for line in result.text.split("\n") if line.startswith("Engineer — ")]
+        assert [r.split(" |")[0] for r in roles] == ["Engineer — Acme", "Engineer — Beta", "Engineer — Gamma"]
+        assert not lost_words(doc.text, result.text, result.edits)

@@ -28,6 +28,7 @@ def jobs(taxonomy: Taxonomy) -> list[tuple[str, object]]:
     return [(p.name, analyse_job(parse_job(read_job(p)), taxonomy)) for p in SAMPLE_JOBS]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("resume_path", RESUMES, ids=lambda p: p.name)
 def test_every_word_kept_and_no_score_falls(resume_path: Path, jobs: list, taxonomy: Taxonomy, tmp_path: Path) -> None:
     doc = read_resume(resume_path)

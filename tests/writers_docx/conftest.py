@@ -15,7 +15,9 @@ from docx.oxml.ns import qn
 from docx.shared import Pt
 from docx.text.paragraph import Paragraph
 
-SAMPLE = Path(__file__).resolve().parents[2] / "sample_data" / "resumes" / "product_designer.docx"
+from tests._samples import SAMPLES as SAMPLE_DATA
+
+SAMPLE = SAMPLE_DATA / "resumes" / "product_designer.docx"
 MESSY = sorted((Path(__file__).resolve().parents[1] / "data" / "messy").glob("*.docx"))
 
 

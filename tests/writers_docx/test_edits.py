@@ -202,6 +202,7 @@ def test_append_after_a_hyperlink_is_not_a_link() -> None:
 # -- InsertAfter -------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_insert_after_styles_lines_like_the_documents_own(resume: bytes) -> None:
     summary = number(resume, "Engineer who ran")
     out = apply_docx(resume, [InsertAfter(summary, (("heading", "Highlights"), ("bullet", "Led the EKS migration."), ("body", "Open to platform roles.")))])
@@ -409,6 +410,7 @@ def test_no_ops_change_nothing_python_docx_made(resume: bytes) -> None:
         assert all(a.read(name) == b.read(name) for name in a.namelist())
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
 def test_libreoffice_opens_the_output(resume: bytes, tmp_path: Path) -> None:
     ops = [

@@ -11,8 +11,10 @@ from typing import Any
 
 import yaml
 
+from tests._samples import SAMPLES as SAMPLE_DATA
+
 ROOT = Path(__file__).resolve().parents[2]
-SAMPLES = ROOT / "sample_data" / "resumes"
+SAMPLES = SAMPLE_DATA / "resumes"
 SCHEMA = ROOT / "tests" / "data" / "jsonresume-schema.json"
 SAMPLE_FILES = (SAMPLES / "data_scientist.json", SAMPLES / "career_changer_teacher.yaml")
 MESSY_JSON = tuple(sorted((ROOT / "tests" / "data" / "messy").glob("jsonresume_*.json")))

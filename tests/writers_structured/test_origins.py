@@ -163,6 +163,7 @@ _resume = st.fixed_dictionaries(
 )
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=_resume)
 def test_any_resume_keeps_one_origin_per_line(data: dict[str, Any]) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -70,6 +71,7 @@ def _ops(data: Any, pick: st.DataObject) -> list[FieldOp]:
     return valid
 
 
+@pytest.mark.slow
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(data=_resume, style=_styles, pick=st.data())
 def test_edits_write_a_file_that_loads_to_the_edited_data(data: dict[str, Any], style: str, pick: st.DataObject) -> None:
