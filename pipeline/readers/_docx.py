@@ -8,10 +8,12 @@ DOCX writer uses too, so an edit of a line lands in the paragraph it came from.
 
 from __future__ import annotations
 
+import copy
 import io
 import re
 import zipfile
-from collections.abc import Iterator
+import zlib
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from tailor.pipeline.errors import InputError
@@ -23,8 +25,14 @@ if TYPE_CHECKING:
     from docx.table import Table, _Cell, _Row
     from docx.text.paragraph import Paragraph
 
-# A DOCX is a zip: refuse archives that would unpack to far more than any resume (zip bombs).
-_MAX_UNPACKED_BYTES = 200_000_000
+# Bounded cost. A DOCX is a zip: refuse archives that unpack to far more than any resume (zip
+# bombs), counted while decompressing, since a zip's headers can claim any size. A resume has
+# a few hundred paragraphs and rows; refuse documents with far more before walking them.
+_MAX_UNPACKED_BYTES = 50_000_000
+_MAX_MEMBERS = 10_000
+_MAX_PARAGRAPHS = 5_000
+_MAX_TABLE_ROWS = 2_000
+_CHUNK = 1 << 16
 _HEADING = re.compile(r"heading\s*(\d)", re.IGNORECASE)
 _TYPED_BULLET = re.compile(r"^[•·▪◦‣*-]\s*")
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -40,18 +48,13 @@ def docx_to_document(raw: bytes, where: str) -> tuple[str, tuple[str, ...]]:
     into one line (N its first cell paragraph), "" for the reader's own (the final empty line)."""
     if not raw.startswith(b"PK"):
         raise input_error(where, "not a DOCX (not a zip archive)")
-    try:
-        with zipfile.ZipFile(io.BytesIO(raw)) as archive:
-            unpacked = sum(info.file_size for info in archive.infolist())
-    except (zipfile.BadZipFile, ValueError, EOFError) as exc:
-        raise input_error(where, f"corrupt DOCX ({one_line(exc)})") from None
-    if unpacked > _MAX_UNPACKED_BYTES:
-        raise input_error(where, f"DOCX unpacks to {unpacked:,} bytes; refusing to open it")
+    _check_archive(raw, where)
 
     import docx
 
     try:
         document = docx.Document(io.BytesIO(raw))
+        _check_size(document, where)
         items, body, _ = _read(document)
     except InputError:
         raise
@@ -67,6 +70,54 @@ def docx_to_document(raw: bytes, where: str) -> tuple[str, tuple[str, ...]]:
     text = "\n".join(lines) + "\n"
     require_words(text, where, "DOCX has no text")
     return text, (*origins, "")
+
+
+def _check_archive(raw: bytes, where: str) -> None:
+    """Unpack every member in bounded chunks, counting what comes out: refuse past
+    ``_MAX_UNPACKED_BYTES`` in all, and members whose data is not what their headers say (size
+    or CRC), so that python-docx, which trusts them (its reads are not chunked), reads only
+    what was counted here."""
+    total = 0
+    try:
+        with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+            members = archive.infolist()
+            if len(members) > _MAX_MEMBERS:
+                raise input_error(where, f"DOCX has more than {_MAX_MEMBERS:,} parts; refusing to open it")
+            for info in members:
+                # Read to the end of the compressed data, not to the size the headers claim (zipfile
+                # stops there, and checks the CRC of what it read): claim a chunk past the budget
+                # left, so that the count below, not a CRC error, stops an oversized member.
+                measured = copy.copy(info)
+                measured.file_size = _MAX_UNPACKED_BYTES - total + _CHUNK + 1
+                size = 0
+                with archive.open(measured) as member:
+                    while chunk := member.read(_CHUNK):
+                        size += len(chunk)
+                        if total + size > _MAX_UNPACKED_BYTES:
+                            raise input_error(where, f"DOCX unpacks to more than {_MAX_UNPACKED_BYTES:,} bytes; "
+                                                     "refusing to open it")
+                if size != info.file_size:
+                    raise input_error(where, f"corrupt DOCX (part {one_line(info.filename)!r} unpacks to {size:,} "
+                                             f"bytes, its header says {info.file_size:,})")
+                total += size
+    except InputError:
+        raise
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError, OSError, RuntimeError,
+            NotImplementedError, zlib.error) as exc:
+        raise input_error(where, f"corrupt DOCX ({one_line(exc)})") from None
+
+
+def _check_size(document: Document, where: str) -> None:
+    """Refuse a body with far more paragraphs or table rows than a resume, counted in the XML
+    (lxml's C iterator: milliseconds for a huge one) before python-docx walks them."""
+    body = document.element.body
+    count = 0
+    for count, _ in enumerate(body.iter(f"{_W}p"), 1):
+        if count > _MAX_PARAGRAPHS:
+            raise input_error(where, f"DOCX has more than {_MAX_PARAGRAPHS:,} paragraphs; a resume has a few hundred")
+    for count, _ in enumerate(body.iter(f"{_W}tr"), 1):
+        if count > _MAX_TABLE_ROWS:
+            raise input_error(where, f"DOCX has more than {_MAX_TABLE_ROWS:,} table rows; a resume has a few dozen")
 
 
 def paragraphs(document: Document) -> list[Paragraph]:
@@ -113,13 +164,48 @@ def _read(document: Document) -> tuple[list[_Item], int, dict[int, tuple[int, ..
     numbers = {p._p: n for n, p in enumerate(paragraphs(document))}  # elements as keys keep their proxies alive
     rows: dict[int, tuple[int, ...]] = {}
     items: list[_Item] = []
+    style = _style_names(document)
     for part in _margins(document, "header"):
-        items += _items(_blocks(part._element, part), numbers, rows)
+        items += _items(_blocks(part._element, part), numbers, rows, style)
     body = len(items)
-    items += _items(_blocks(document.element.body, document._body), numbers, rows)
+    items += _items(_blocks(document.element.body, document._body), numbers, rows, style)
     for part in _margins(document, "footer"):
-        items += _items(_blocks(part._element, part), numbers, rows)
+        items += _items(_blocks(part._element, part), numbers, rows, style)
     return items, body, rows
+
+
+def _style_names(document: Document) -> Callable[[Paragraph], str]:
+    """A paragraph's style name as ``paragraph.style.name`` gives it ("" for none), from one pass
+    over the styles part: python-docx searches every style by XPath for each paragraph it is
+    asked about (minutes for thousands of paragraphs and styles).
+
+    Its rules: the first style with the paragraph's id if that is a paragraph style, else
+    (no id, an unknown one, another type) the last default paragraph style; UI names
+    ("Heading 1" for the stored "heading 1")."""
+    from docx.enum.style import WD_STYLE_TYPE
+    from docx.styles import BabelFish
+
+    paragraph = WD_STYLE_TYPE.PARAGRAPH
+    first: dict[str, Any] = {}
+    default = None
+    for element in document.styles.element.style_lst:
+        if element.styleId is not None:
+            first.setdefault(element.styleId, element)
+        if element.type == paragraph and element.default:
+            default = element
+
+    def name(element: Any) -> str:
+        value = element.name_val if element is not None else None
+        return BabelFish.internal2ui(value) if value else ""
+
+    fallback = name(default)
+    names = {style_id: name(element) if element.type == paragraph else fallback for style_id, element in first.items()}
+
+    def style_of(block: Paragraph) -> str:
+        style_id = block._p.style
+        return names.get(style_id, fallback) if style_id else fallback
+
+    return style_of
 
 
 def _margins(document: Document, kind: str) -> list[Any]:
@@ -128,7 +214,10 @@ def _margins(document: Document, kind: str) -> list[Any]:
     A linked one has no definition (the first section has nothing to inherit), and asking it
     for its paragraphs would add one, so it is skipped.
     """
-    section = document.sections[0]
+    sections = document.sections
+    if not len(sections):  # no w:sectPr: valid (Word's default page setup), and no header or footer
+        return []
+    section = sections[0]
     parts = [getattr(section, kind)]
     if section.different_first_page_header_footer:
         parts.insert(0, getattr(section, f"first_page_{kind}"))
@@ -186,21 +275,25 @@ def _markdown(items: list[_Item], body: int) -> Iterator[tuple[str, str]]:
             yield f"{'#' * (1 if level == 0 else min(level + shift, 6))} {text}", origin
 
 
-def _items(content: Iterator[Paragraph | Table], numbers: dict[Any, int], rows: dict[int, tuple[int, ...]]) -> list[_Item]:
+_StyleOf = Callable[["Paragraph"], str]
+
+
+def _items(content: Iterator[Paragraph | Table], numbers: dict[Any, int], rows: dict[int, tuple[int, ...]],
+           style_of: _StyleOf) -> list[_Item]:
     from docx.text.paragraph import Paragraph
 
     out: list[_Item] = []
     for block in content:
         if isinstance(block, Paragraph):
-            item = _item(block, numbers)
+            item = _item(block, numbers, style_of)
             if item[1]:
                 out.append(item)
         else:
-            out += _table(block, numbers, rows)
+            out += _table(block, numbers, rows, style_of)
     return out
 
 
-def _item(paragraph: Paragraph, numbers: dict[Any, int]) -> _Item:
+def _item(paragraph: Paragraph, numbers: dict[Any, int], style_of: _StyleOf) -> _Item:
     """The paragraph's normalised text (mojibake repaired, odd line separators made newlines,
     no trailing spaces), with its heading level; a list item as a "- " line."""
     n = numbers.get(paragraph._p)
@@ -211,7 +304,7 @@ def _item(paragraph: Paragraph, numbers: dict[Any, int]) -> _Item:
     text = normalise_text(raw).strip()
     if not text:
         return None, "", origin
-    style = (paragraph.style.name if paragraph.style is not None else "") or ""
+    style = style_of(paragraph)
     if style == "Title":
         return 0, text, origin
     heading = _HEADING.match(style)
@@ -230,12 +323,12 @@ def _is_list_item(paragraph: Paragraph, style: str) -> bool:
     return properties is not None and properties.numPr is not None
 
 
-def _table(table: Table, numbers: dict[Any, int], rows: dict[int, tuple[int, ...]]) -> list[_Item]:
+def _table(table: Table, numbers: dict[Any, int], rows: dict[int, tuple[int, ...]], style_of: _StyleOf) -> list[_Item]:
     """A row of one-line cells becomes one " | " line; a layout cell with paragraphs keeps its lines."""
     out: list[_Item] = []
     seen: set[Any] = set()
     for row in table.rows:
-        blocks = [_items(_blocks(cell._tc, cell), numbers, rows) for cell in _cells(row, seen)]
+        blocks = [_items(_blocks(cell._tc, cell), numbers, rows, style_of) for cell in _cells(row, seen)]
         if all(len(block) <= 1 and (not block or block[0][0] is None) for block in blocks):
             filled = [block[0] for block in blocks if block]
             if not filled:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from tailor.pipeline.readers.documents import SourceDocument
 from tailor.pipeline.tailoring._dates import find_range
@@ -199,6 +199,91 @@ def _block_parser() -> MarkdownIt:
     return MarkdownIt("commonmark").disable(["inline", "text_join"], ignoreInvalid=True)
 
 
+class _Token(NamedTuple):
+    type: str
+    map: list[int] | tuple[int, int] | None
+
+
+# A line that can only be a one-line item of the top-level list its neighbours are items of: a
+# marker, one space, content, and not a thematic break ("- - -", "* * *").
+_SIMPLE_ITEM_RE = re.compile(r"[-*+] \S")
+_THEMATIC_BREAK_RE = re.compile(r" {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
+
+
+def _simple_runs(lines: list[str]) -> dict[int, int]:
+    """{first line: last line} of each run of 3+ consecutive simple item lines with one marker."""
+    runs: dict[int, int] = {}
+    first = -1
+    for k, line in enumerate([*lines, ""]):
+        simple = line[:2] in ("- ", "* ", "+ ") and _SIMPLE_ITEM_RE.match(line) is not None \
+            and _THEMATIC_BREAK_RE.match(line) is None
+        if first >= 0 and not (simple and line[0] == lines[first][0]):
+            if k - 1 - first >= 2:
+                runs[first] = k - 1
+            first = -1
+        if first < 0 and simple:
+            first = k
+    return runs
+
+
+def _full_tokens(text: str) -> list[_Token]:
+    return [_Token(t.type, t.map) for t in _block_parser().parse(text)]
+
+
+def _list_tokens(lines: list[str], text: str) -> list[_Token]:
+    """markdown-it-py's block tokens of ``text`` (type and line map), fast on long lists.
+
+    In a run of one-line items ("- a", "- b", ... one marker, at the margin) each line is an
+    item of one list whatever it says: a line at the margin ends the item above it (no lazy
+    continuation: a list item interrupts a paragraph) and continues its list. So the middle of
+    each run is left out of the text parsed and put back as one-line items (their insides, which
+    no caller reads, left out); a parse that does not show both ends of every run as top-level
+    items (a run inside a fenced block, say) is redone on the whole text.
+    """
+    runs = _simple_runs(lines)
+    if not runs:
+        return _full_tokens(text)
+    kept: list[int] = []  # the original line of each line of the shortened text
+    k = 0
+    while k < len(lines):
+        last = runs.get(k)
+        if last is None:
+            kept.append(k)
+            k += 1
+        else:
+            kept += (k, last)
+            k = last + 1
+    shortened = "\n".join(lines[k] for k in kept)
+    kept.append(len(lines))  # a map may end at the end of the text
+    ends = {last: first for first, last in runs.items()}
+    opened: set[int] = set()
+    done = 0
+    out: list[_Token] = []
+    depth = 0
+    for token in _block_parser().parse(shortened):
+        line_map = (kept[token.map[0]], kept[token.map[1]]) if token.map else None
+        if token.type in ("bullet_list_open", "ordered_list_open"):
+            depth += 1
+        elif token.type in ("bullet_list_close", "ordered_list_close"):
+            depth -= 1
+        elif token.type == "list_item_open" and line_map is not None:
+            start = line_map[0]
+            if start in runs:
+                if depth != 1 or line_map[1] != runs[start]:
+                    return _full_tokens(text)
+                line_map = (start, start + 1)
+                opened.add(start)
+            elif start in ends:
+                first = ends[start]
+                if depth != 1 or first not in opened:
+                    return _full_tokens(text)
+                for k in range(first + 1, start):
+                    out += (_Token("list_item_open", (k, k + 1)), _Token("list_item_close", None))
+                done += 1
+        out.append(_Token(token.type, line_map))
+    return out if done == len(runs) else _full_tokens(text)
+
+
 def _markdown_lists(segments: list[Segment], text: str) -> list[tuple[SectionKind, int, list[Span]]]:
     """Top-level Markdown lists from markdown-it-py's tokens: each item with its lazy continuation lines."""
     lines = text.split("\n")
@@ -209,7 +294,7 @@ def _markdown_lists(segments: list[Segment], text: str) -> list[tuple[SectionKin
     runs: list[tuple[SectionKind, int, list[Span]]] = []
     items: list[Span] = []
     depth = 0
-    for token in _block_parser().parse(text):
+    for token in _list_tokens(lines, text):
         if token.type in ("bullet_list_open", "ordered_list_open"):
             depth += 1
             if depth == 1:

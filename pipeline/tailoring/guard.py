@@ -18,17 +18,12 @@ from tailor.pipeline.tailoring.taxonomy import Taxonomy
 _YEARS_RE = re.compile(r"(?<![\w.])(\d+)\+? years\b")
 
 
-def _without_skills(text: str, taxonomy: Taxonomy) -> str:
-    # Digits inside skill names ("SOC 2", "ISO 27001") are checked as skills, not as numbers.
-    return taxonomy.mask(text, " ")
-
-
 _WORD_RE = re.compile(r"\w+")
 
 
 def word_counts(text: str) -> Counter[str]:
     """The words of ``text``, case-folded, with how often each occurs."""
-    return Counter(w.casefold() for w in _WORD_RE.findall(text))
+    return Counter(map(str.casefold, _WORD_RE.findall(text)))
 
 
 def lost_words(source: str | Counter[str], output: str | Counter[str], edits: Sequence[Edit]) -> Counter[str]:
@@ -37,7 +32,7 @@ def lost_words(source: str | Counter[str], output: str | Counter[str], edits: Se
     removed: Counter[str] = Counter()
     for edit in edits:
         if edit.kind in ("drop", "rename") or (edit.kind == "summary" and edit.spans[0][0] != edit.spans[0][1]):
-            removed += word_counts(edit.before)
+            removed.update(map(str.casefold, _WORD_RE.findall(edit.before)))  # in place: += re-scans the total
     have = word_counts(source) if isinstance(source, str) else source
     got = word_counts(output) if isinstance(output, str) else output
     return have - removed - got
@@ -62,11 +57,15 @@ def check_edits(source: str, output: str, edits: Sequence[Edit], taxonomy: Taxon
     allowed = set(word_counts(" ".join(e.after for e in edits)))
     if added - allowed:
         problems.append(f"words from nowhere: {human_list(sorted(added - allowed), 8)}")
-    invented = sorted(taxonomy.skills_in(output) - taxonomy.skills_in(source) - evidenced)
+    # Digits inside skill names ("SOC 2", "ISO 27001") are checked as skills, not as numbers: one pass
+    # over each text finds its skills and masks them.
+    masked_source, source_skills = taxonomy.masked_skills(source, " ")
+    masked_output, output_skills = taxonomy.masked_skills(output, " ")
+    invented = sorted(output_skills - source_skills - evidenced)
     if invented:
         problems.append(f"skills not evidenced in the source: {human_list(invented, 8)}")
-    known = numbers(_without_skills(source, taxonomy))
-    checked = _YEARS_RE.sub(lambda m: " " if m.group(1) in years else m.group(), _without_skills(output, taxonomy))
+    known = numbers(masked_source)
+    checked = _YEARS_RE.sub(lambda m: " " if m.group(1) in years else m.group(), masked_output)
     new_numbers = sorted(numbers(checked) - known, key=lambda n: (len(n), n))
     if new_numbers:
         problems.append(f"numbers not in the source: {human_list(new_numbers, 8)}")

@@ -118,7 +118,8 @@ def _bullet_edits(doc: SourceDocument, blocks: Layout, job: JobTerms, options: R
                     kind="drop", section=section, spans=((start, stop),), before=text[start:stop],
                     reason="dropped (--length concise): it mentions nothing the job asks for and holds no number",
                     evidence=texts[k]))
-            keep = [k for k in keep if k not in drop]
+            dropped = set(drop)
+            keep = [k for k in keep if k not in dropped]
         # Three tiers, the person's own order kept within each: a bullet that shows a required skill
         # with a result (a number) or several of the job's skills; one that mentions anything the
         # job asks for; the rest. Fewer, clearer moves than a sort by raw counts.
@@ -320,24 +321,31 @@ def plan_edits(doc: SourceDocument, profile: ResumeProfile, job: JobProfile, opt
 
 
 def keep_if_not_worse(edits: Sequence[Edit], score: Callable[[Sequence[Edit]], float],
-                      before: float) -> tuple[list[Edit], list[Edit]]:
+                      before: float, max_trials: int | None = None) -> tuple[list[Edit], list[Edit]]:
     """(kept, declined): edits that do not lower the re-score.
 
     All of them together are scored first (one re-score in the usual case); only
-    when that is lower is each edit tried on top of the ones kept so far.
+    when that is lower is each edit tried on top of the ones kept so far. Each try
+    re-scores the whole document, so with more than ``max_trials`` edits (thousands
+    of drops in a giant resume) they are tried in at most ``max_trials`` runs of
+    consecutive edits, each kept or declined whole: never a run that lowers the score.
     """
     if score(edits) >= before:
         return list(edits), []
+    units: list[Sequence[Edit]] = [[edit] for edit in edits]
+    if max_trials is not None and len(edits) > max_trials:
+        size = -(-len(edits) // max(1, max_trials))  # ceiling: at most max_trials runs
+        units = [edits[k:k + size] for k in range(0, len(edits), size)]
     kept: list[Edit] = []
     declined: list[Edit] = []
     current = before
-    for edit in edits:
-        trial = score([*kept, edit])
+    for unit in units:
+        trial = score([*kept, *unit])
         if trial >= current:
-            kept.append(edit)
+            kept += unit
             current = trial
         else:
-            declined.append(edit)
+            declined += unit
     return kept, declined
 
 

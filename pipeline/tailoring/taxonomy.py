@@ -29,6 +29,9 @@ _LEFT = r"(?<![\w+#@.])"
 # Not followed by more of a word, "+"/"#" ("C" in "C++"), "&" ("R&D"), or ".x" ("Node" in "Node.js").
 _RIGHT = r"(?![\w+#&]|\.\w)"
 _MEMO_SIZE = 50_000
+_UNSEEN: Any = object()
+_LONG_TEXT = 100_000  # characters: a whole document, not a line (see Taxonomy._long)
+_SHARED_OFFSETS = 512  # a line's length: Matches at offsets below it are shared
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,7 +102,7 @@ def _auto_case_sensitive(surface: str) -> bool:
 class Taxonomy:
     """Skills with their category and aliases, and the one compiled matcher."""
 
-    __slots__ = ("categories", "_aliases", "_lookup", "_regex", "_memo", "path")
+    __slots__ = ("categories", "_aliases", "_lookup", "_regex", "_memo", "_seen", "path")
 
     def __init__(self, entries: dict[str, list[str]], case_sensitive: set[str], guards: dict[str, str], path: str = "") -> None:
         self.path = path
@@ -108,6 +111,10 @@ class Taxonomy:
         self._lookup: dict[str, str] = {}
         # The same lines are scanned by the profile, the rewrite, the guard and the rescore: remember them.
         self._memo: dict[str, tuple[Match, ...]] = {}
+        # A matched surface and its offset -> its Match (None: not a skill): Matches are immutable, and the
+        # same few surfaces at the same few offsets recur line after line, so most are looked up, not built
+        # (offset -1: a surface far into a long text, kept for its skill).
+        self._seen: dict[tuple[str, int], Match | None] = {}
         folded: dict[str, str] = {}
         exact: dict[str, str] = {}
         for category, names in entries.items():
@@ -165,19 +172,45 @@ class Taxonomy:
         """Every skill mention in ``text``, left to right, longest alias first."""
         found = self._memo.get(text)
         if found is None:
-            lookup = self._lookup
-            found = tuple(
-                Match(skill, m.group(), m.start(), m.end())
-                for m in self._regex.finditer(text)
-                if (skill := lookup.get(_SEP_RE.sub(" ", m.group().lower()))) is not None
-            )
+            lookup, seen = self._lookup, self._seen
+            if len(seen) >= _MEMO_SIZE:
+                seen.clear()
+            matches: list[Match] = []
+            for m in self._regex.finditer(text):
+                surface, start = m.group(), m.start()
+                key = (surface, start if start < _SHARED_OFFSETS else -1)
+                match = seen.get(key, _UNSEEN)
+                if match is _UNSEEN:
+                    skill = lookup.get(_SEP_RE.sub(" ", surface.lower()))
+                    match = seen[key] = None if skill is None else Match(skill, surface, start, start + len(surface))
+                if match is not None:
+                    if start >= _SHARED_OFFSETS:  # far into a long text: only the skill is shared
+                        match = Match(match.skill, surface, start, start + len(surface))
+                    matches.append(match)
+            found = tuple(matches)
             if len(self._memo) >= _MEMO_SIZE:
                 self._memo.clear()
             self._memo[text] = found
         return found
 
+    def _skill_of(self, surface: str) -> str | None:
+        key = (surface, -1)
+        match = self._seen.get(key, _UNSEEN)
+        if match is _UNSEEN:
+            skill = self._lookup.get(_SEP_RE.sub(" ", surface.lower()))
+            if len(self._seen) >= _MEMO_SIZE:
+                self._seen.clear()
+            match = self._seen[key] = None if skill is None else Match(skill, surface, -1, -1)
+        return None if match is None else match.skill
+
+    def _long(self, text: str) -> bool:
+        """A whole document not seen yet: its mentions are not kept (one pass, no Match for each)."""
+        return len(text) >= _LONG_TEXT and text not in self._memo
+
     def mask(self, text: str, replacement: str) -> str:
         """``text`` with every skill mention replaced by ``replacement``."""
+        if self._long(text):  # the same as below: a match that is no skill stays as it is
+            return self._regex.sub(lambda m: m.group() if self._skill_of(m.group()) is None else replacement, text)
         out, pos = [], 0
         for m in self.find(text):
             out.append(text[pos : m.start])
@@ -186,7 +219,26 @@ class Taxonomy:
         out.append(text[pos:])
         return "".join(out)
 
+    def masked_skills(self, text: str, replacement: str) -> tuple[str, set[str]]:
+        """(``mask(text, replacement)``, ``skills_in(text)``) in one pass over ``text``."""
+        if not self._long(text):
+            return self.mask(text, replacement), self.skills_in(text)
+        skills: set[str] = set()
+
+        def masked(m: re.Match[str]) -> str:
+            skill = self._skill_of(m.group())
+            if skill is None:
+                return m.group()
+            skills.add(skill)
+            return replacement
+
+        return self._regex.sub(masked, text), skills
+
     def skills_in(self, text: str) -> set[str]:
+        if self._long(text):
+            skills = {self._skill_of(m.group()) for m in self._regex.finditer(text)}
+            skills.discard(None)
+            return skills  # type: ignore[return-value]
         return {m.skill for m in self.find(text)}
 
 
