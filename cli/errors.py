@@ -59,14 +59,24 @@ def exit_code(error: TailorError) -> int:
     return next(EXIT_CODES[cls] for cls in type(error).__mro__ if cls in EXIT_CODES)
 
 
+def one_line(message: str) -> str:
+    """``message`` on one line: runs of spaces and tabs as one space, control characters visible."""
+    import re
+
+    from tailor.cli.render.safe import shown
+
+    return shown(re.sub(r"[ \t]+", " ", message).strip())
+
+
 def run_guarded(command: Callable[..., int | None], **kwargs: Any) -> None:
     """Run a command body; expected errors become one line on stderr and their exit code."""
     try:
         code = command(**kwargs)
     except TailorError as error:
-        # One line: the message already names the file and the problem.
-        message = " ".join(str(error).split())
-        print(f"error: {message}", file=sys.stderr)
+        # One line: the message already names the file and the problem. A control character
+        # (an ESC or a newline in a file name) is shown as an escape: it never reaches the
+        # terminal, and never starts a second, fake "error:" line.
+        print(f"error: {one_line(str(error))}", file=sys.stderr)
         raise typer.Exit(exit_code(error)) from None
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)

@@ -66,7 +66,9 @@ def _given(param: Any, argv: Sequence[str]) -> str | None:
 
 
 def _sentence(text: str) -> str:
-    text = text.strip()
+    from tailor.cli.render.safe import shown
+
+    text = shown(text.strip())  # a value from the command line may hold control characters
     if not text:
         return "invalid usage (see --help)."
     return text if text.endswith((".", "?", "!", ")")) else text + "."

@@ -62,15 +62,23 @@ class CacheSettings(_Section):
     stale_after_seconds: Float = Field(gt=0)
     compress_threshold_bytes: Int = Field(ge=0)
     redis_url: str | None
+    # Use a cache folder another user owns or others can write (anyone who can write it decides
+    # what is read back; values are data only, but a planted entry could still be a wrong hit).
+    trust_folder: bool = False
 
 
 class LimitsSettings(_Section):
     max_input_bytes: Int = Field(gt=0)
+    max_resume_lines: Int = Field(gt=0)
+    max_resume_bullets: Int = Field(gt=0)
 
 
 class BatchSettings(_Section):
     concurrency: Int = Field(ge=1)
     workers: Int | None = Field(ge=1)
+    # One item's time limit in a worker process: past it the worker is ended (nothing inside the
+    # item can ignore that), the item fails with a reason, and the chunk's other items run again.
+    item_timeout_seconds: Float = Field(gt=0)
 
     @property
     def effective_workers(self) -> int:

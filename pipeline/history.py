@@ -313,12 +313,14 @@ def parse_since(text: str) -> timedelta:
 class History:
     """The run history database at ``path`` (created 0o600 in a 0o700 folder)."""
 
-    def __init__(self, path: Path, *, busy_timeout: float = 1.0) -> None:
+    def __init__(self, path: Path, *, busy_timeout: float = 1.0, warn: Callable[[str], None] | None = None) -> None:
         self.path = Path(path)
         self.busy_timeout = busy_timeout  # seconds SQLite waits for a lock before each retry
         self.warnings: list[str] = []  # problems recovered from (e.g. a corrupted file moved aside)
+        self._warn = warn
         self._lock = threading.Lock()
         self._conn: sqlite3.Connection | None = None
+        self._identity: tuple[int, int] | None = None  # (device, inode) of the file as opened
 
     def __enter__(self) -> History:
         return self
@@ -464,9 +466,32 @@ class History:
                     raise HistoryError(f"{self.path}: cannot open the history database ({exc.strerror or exc})") from exc
 
     def _connection(self) -> sqlite3.Connection:
+        if self._conn is not None and not self._in_place():
+            # Deleted or replaced while open: SQLite would write on into the unlinked file and
+            # every record would be lost. Say so once, and start a new database at the path.
+            self._conn.close()
+            self._conn = None
+            self._tell(f"history database {self.path} was removed or replaced while in use; started a new one")
         if self._conn is None:
             self._conn = self._open()
+            with contextlib.suppress(OSError):
+                info = os.stat(self.path)
+                self._identity = (info.st_dev, info.st_ino)
         return self._conn
+
+    def _in_place(self) -> bool:
+        try:
+            info = os.stat(self.path)
+        except OSError:
+            return False
+        return self._identity is None or (info.st_dev, info.st_ino) == self._identity
+
+    def _tell(self, message: str) -> None:
+        self.warnings.append(message)
+        if self._warn is not None:  # the caller shows it to the user; logging it too would say it twice
+            self._warn(message)
+        else:
+            log.warning(message)
 
     def _open(self) -> sqlite3.Connection:
         folder = self.path.parent
@@ -526,8 +551,7 @@ class History:
             if companion.exists():
                 companion.rename(aside.with_name(aside.name + suffix))
         message = f"history database {self.path} was corrupted ({exc}); moved it to {aside.name} and started a new one"
-        self.warnings.append(message)
-        log.warning(message)
+        self._tell(message)
 
 
 def _is_locked(exc: sqlite3.DatabaseError) -> bool:

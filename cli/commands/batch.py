@@ -330,11 +330,13 @@ def _render(
     from rich.text import Text
 
     from tailor.cli.render.outcome import ms
+    from tailor.cli.render.safe import data, shown
 
     note = batch.skipped_files
     if note.count:
         more = ", …" if note.count > len(note.examples) else ""
-        out.print(f"[dim]note: passed over {note.count} file(s) that are not resumes: {', '.join(note.examples)}{more}[/]")
+        out.print(data(f"note: passed over {note.count} file(s) that are not resumes: {', '.join(note.examples)}{more}",
+                       style="dim"))
     many_jobs = len(batch.jobs) > 1
     if failures:
         table = Table(title=f"Failed ({len(failures)})", title_justify="left")
@@ -343,7 +345,7 @@ def _render(
             table.add_column("job", overflow="fold")
         table.add_column("reason", overflow="fold", style="red")
         for o in sorted(failures, key=lambda o: o.item.index)[:_SHOWN_FAILURES]:
-            table.add_row(o.item.resume, *([Path(o.item.job).name] if many_jobs else []), o.error or "")
+            table.add_row(data(o.item.resume), *([data(Path(o.item.job).name)] if many_jobs else []), data(o.error or ""))
         out.print(table)
         if len(failures) > _SHOWN_FAILURES:
             out.print(f"[dim]… and {len(failures) - _SHOWN_FAILURES} more (--json lists every item)[/]")
@@ -368,17 +370,19 @@ def _render(
     table.add_row("p50 / p95 / p99", f"{pct(summary.p50_ms)} / {pct(summary.p95_ms)} / {pct(summary.p99_ms)}")
     out.print(table)
     for warning in warnings:
-        out.print(f"[yellow]warning:[/] {warning}")
+        out.print(Text.assemble(("warning: ", "yellow"), shown(warning)))
     if summary.interrupted:
         out.print(
             f"[magenta]interrupted:[/] {summary.succeeded + summary.failed} finished, {summary.not_started} not started; "
             "run the same command again to finish (finished items are skipped)"
         )
-    out.print(f"[bold]Outputs in[/] {batch.out}")
+    out.print(Text.assemble(("Outputs in ", "bold"), shown(str(batch.out))))
 
 
 def _render_ranking(out: Console, ranking: Ranking) -> None:
     from rich.table import Table
+
+    from tailor.cli.render.safe import data
 
     def fits(rows: list[Any], limit: int = 5) -> str:
         shown = ", ".join(f"{Path(f.other).stem} {f.score_after:.1f} ({f.score_before:.1f})" for f in rows[:limit])
@@ -388,7 +392,7 @@ def _render_ranking(out: Console, ranking: Ranking) -> None:
     table.add_column("resume", overflow="fold")
     table.add_column("jobs, best first", overflow="fold")
     for resume, rows in list(ranking.by_resume.items())[:_SHOWN_RANKS]:
-        table.add_row(resume, fits(rows))
+        table.add_row(data(resume), data(fits(rows)))
     out.print(table)
     if len(ranking.by_resume) > _SHOWN_RANKS:
         out.print(f"[dim]… and {len(ranking.by_resume) - _SHOWN_RANKS} more resumes (--json has the whole ranking)[/]")
@@ -396,5 +400,5 @@ def _render_ranking(out: Console, ranking: Ranking) -> None:
     table.add_column("job")
     table.add_column("resumes, best first", overflow="fold")
     for job, rows in ranking.by_job.items():
-        table.add_row(Path(job).name, fits(rows))
+        table.add_row(data(Path(job).name), data(fits(rows)))
     out.print(table)

@@ -213,12 +213,15 @@ def warm_command(*, jobs: Path, config: Path | None, as_json: bool) -> int:
     if as_json:
         _print_json({"jobs": [r.to_dict() for r in results], "warmed": len(results) - len(failed), "failed": len(failed)})
     else:
+        from rich.text import Text
+
         from tailor.cli.render.outcome import console
+        from tailor.cli.render.safe import shown
 
         out = console()
         for r in results:
-            status = f"[red]failed:[/] {r.error}" if r.error else f"[green]{r.cache}[/]"
-            out.print(f"{r.path}: {status}")
+            status = ("failed: " + shown(str(r.error)), "red") if r.error else (str(r.cache), "green")
+            out.print(Text.assemble(shown(str(r.path)), ": ", status))
         out.print(f"warmed {len(results) - len(failed)} job analyses, {len(failed)} failed")
     return 1 if failed else 0
 

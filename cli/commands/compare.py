@@ -65,8 +65,10 @@ def compare_command(
     import json
 
     import anyio
+    from rich.text import Text
 
     from tailor.cli.render.outcome import error_console
+    from tailor.cli.render.safe import shown
     from tailor.pipeline.app.compare import SCHEDULES, compare_schedules
 
     settings = settings_from_flags(config, provider=provider, profile=profile, scale=scale)
@@ -86,7 +88,7 @@ def compare_command(
 
             comparison = anyio.run(lambda: compare_schedules(settings, resume, job, runs, on_run=on_run))
     for warning in comparison.warnings:
-        err.print(f"[yellow]warning:[/] {warning}")
+        err.print(Text.assemble(("warning: ", "yellow"), shown(warning)))
     if svg is not None:
         save_svg(comparison, svg)
     if as_json:
@@ -97,7 +99,7 @@ def compare_command(
     out = console()
     render_comparison(out, comparison)
     if svg is not None:
-        out.print(f"[bold]Saved[/] the timelines to {svg}")
+        out.print(Text.assemble(("Saved", "bold"), " the timelines to ", shown(str(svg))))
     return 0
 
 

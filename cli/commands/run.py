@@ -122,7 +122,7 @@ def run_command(
         outcome = anyio.run(go)
     if as_json:
         data = outcome.to_dict()
-        data["warnings"] = data["warnings"] + warnings
+        data["warnings"] = list(dict.fromkeys(data["warnings"] + warnings))  # each said once
         if explain:
             from tailor.pipeline.engine.whatif import what_if
 

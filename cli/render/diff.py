@@ -14,6 +14,8 @@ import re
 from rich.console import Group
 from rich.text import Text
 
+from tailor.cli.render.safe import shown
+
 _TOKEN_RE = re.compile(r"\s+|[^\s]+")
 _REMOVED = "red strike"
 _ADDED = "bold green"
@@ -34,7 +36,8 @@ def _words(old: str, new: str) -> tuple[Text, Text]:
 
 def word_diff(source: str, tailored: str, *, context: int = 1) -> Group:
     """The changes from ``source`` to ``tailored``: numbered source lines, "-" removed, "+" added."""
-    old, new = source.split("\n"), tailored.split("\n")
+    # Each line shown literally: control characters in a source line become visible escapes.
+    old, new = [shown(line) for line in source.split("\n")], [shown(line) for line in tailored.split("\n")]
     rows: list[Text] = []
     matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
     for group in matcher.get_grouped_opcodes(context):

@@ -10,6 +10,8 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from tailor.cli.render.safe import data, shown, shown_lines
+
 if TYPE_CHECKING:
     from tailor.pipeline.app.session import RunOutcome
     from tailor.pipeline.engine import RunReport
@@ -51,7 +53,9 @@ def render_outcome(out: Console, outcome: RunOutcome, *, explain: bool = False, 
         f"   target {targets.target_score:g} ",
         ("met" if met else "not met", "green" if met else "yellow"),
     )
-    out.print(Panel(headline, title=f"{outcome.request.resume.name} → {outcome.request.job.name}", expand=False))
+    # File names are data: a Text title, control characters shown (never markup, never terminal codes).
+    title = data(f"{outcome.request.resume.name} → {outcome.request.job.name}")
+    out.print(Panel(headline, title=title, expand=False))
     out.print(_breakdown(outcome))
     out.print(_skills(outcome))
     out.print(_changes(outcome))
@@ -60,15 +64,15 @@ def render_outcome(out: Console, outcome: RunOutcome, *, explain: bool = False, 
 
         out.print(word_diff(outcome.document.text, outcome.tailoring.text))
     for note in outcome.tailoring.declined:
-        out.print(Text.assemble(("not made: ", "yellow"), note))
+        out.print(Text.assemble(("not made: ", "yellow"), shown_lines(note)))
     report = outcome.full_report
     out.print(timing_table(report, simulated=outcome.simulated))
     out.print(run_summary(report))
     if explain:
         out.print(what_if_table(report))
-    for warning in [*outcome.warnings, *extra_warnings]:
-        out.print(Text.assemble(("warning: ", "yellow"), warning))  # file text and paths are data, not markup
-    out.print(Text.assemble(("Wrote ", "bold"), str(outcome.output), f" ({outcome.format})"))
+    for warning in dict.fromkeys([*outcome.warnings, *extra_warnings]):  # each said once
+        out.print(Text.assemble(("warning: ", "yellow"), shown(warning)))  # file text and paths are data, not markup
+    out.print(Text.assemble(("Wrote ", "bold"), shown(str(outcome.output)), f" ({outcome.format})"))
 
 
 def _breakdown(outcome: RunOutcome) -> Table:
@@ -81,8 +85,11 @@ def _breakdown(outcome: RunOutcome) -> Table:
     for name, value in after.breakdown.items():
         old = before.breakdown.get(name, 0.0)
         style = "green" if value > old + 1e-9 else ""
-        table.add_row(name.replace("_", " "), f"{old:.1f}", Text(f"{value:.1f}", style=style), after.explanations.get(name, ""))
-    table.add_row("[bold]total[/]", f"[bold]{before.total:.1f}", f"[bold]{after.total:.1f}", "")
+        # An explanation quotes the resume (its titles, skills): data, not markup.
+        table.add_row(name.replace("_", " "), f"{old:.1f}", Text(f"{value:.1f}", style=style),
+                      data(after.explanations.get(name, "")))
+    table.add_row(Text("total", style="bold"), Text(f"{before.total:.1f}", style="bold"),
+                  Text(f"{after.total:.1f}", style="bold"), "")
     return table
 
 
@@ -90,7 +97,7 @@ def _skills(outcome: RunOutcome) -> Group:
     t = outcome.tailoring
 
     def line(label: str, items: tuple[str, ...] | list[str], style: str, note: str = "") -> Text:
-        body = ", ".join(items) if items else "none"
+        body = shown(", ".join(items)) if items else "none"
         return Text.assemble((f"{label} ({len(items)}): ", f"bold {style}"), body, (note, "dim"))
 
     return Group(
@@ -113,21 +120,21 @@ def _changes(outcome: RunOutcome) -> Table:
         place = change["where"] or {}
         what = Text()
         if change["kind"] == "rename":
-            what.append(change["before"], style="red strike")
+            what.append(shown(change["before"]), style="red strike")
             what.append(" → ")
-            what.append(change["after"], style="bold green")
+            what.append(shown(change["after"]), style="bold green")
             what.append("\n")
         elif change["kind"] in ("extend", "summary"):
-            what.append(change["after"].strip(), style="bold green")
+            what.append(shown_lines(change["after"].strip()), style="bold green")
             what.append("\n")
         elif change["kind"] == "drop":
-            what.append(change["before"].strip(), style="red strike")
+            what.append(shown_lines(change["before"].strip()), style="red strike")
             what.append("\n")
-        what.append(change["reason"])
+        what.append(shown_lines(change["reason"]))
         if change["evidence"]:
             what.append("\nevidence: ", style="dim")
-            what.append(change["evidence"], style="dim italic")
-        table.add_row(str(place.get("line", "")), change["kind"], change["section"], what)
+            what.append(shown_lines(change["evidence"]), style="dim italic")
+        table.add_row(str(place.get("line", "")), change["kind"], data(change["section"]), what)
     if not edits:
         table.add_row("", "-", "-", "nothing to change: the resume already fits this job as well as it honestly can")
     return table
@@ -150,7 +157,7 @@ def timing_table(report: RunReport, *, simulated: bool = False) -> Table:
             ms(s.start_ms),
             ms(s.duration_ms),
             Text(s.cache, style=CACHE_STYLE.get(s.cache, "")),
-            Text(s.status + (f": {s.error}" if s.error else ""), style=STATUS_STYLE.get(s.status, "")),
+            data(s.status + (f": {s.error}" if s.error else ""), style=STATUS_STYLE.get(s.status, "")),
             Text(mark, style="magenta" if s.name in critical else "dim"),
         )
     return table

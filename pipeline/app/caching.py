@@ -28,7 +28,7 @@ def open_cache(settings: Settings, *, warn: Callable[[str], None] | None = None)
     }
     url = settings.cache.redis_url
     if not url:
-        return TieredCache(settings.cache_dir, **options)
+        return TieredCache(settings.cache_dir, trust_folder=settings.cache.trust_folder, **options)
     try:
         tier = RedisTier(url)
     except CacheError as exc:

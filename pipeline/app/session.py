@@ -6,11 +6,9 @@ and the engine that flushes background steps), so a batch pays for them once.
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Callable
 from datetime import date
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tailor.pipeline.app._record import EventLog, RunRecorder
@@ -20,7 +18,7 @@ from tailor.pipeline.app.stages import OutputTarget
 from tailor.pipeline.engine import Engine, Event, Graph
 from tailor.pipeline.errors import StepError, TailorError
 from tailor.pipeline.readers.inputs import InputFile
-from tailor.pipeline.writers import output_path, resolve_format
+from tailor.pipeline.writers import check_output_target, output_path, resolve_format
 
 if TYPE_CHECKING:
     from tailor.config import Settings
@@ -56,6 +54,7 @@ class Session:
         self._warn = warn or (lambda message: None)
         self.cache: TieredCache | None = None
         self.history: History | None = None
+        self._told: set[tuple[str, str]] = set()  # (step, error) failures a run's warnings already carry
         self._engine: Engine | None = None
         self._warnings: list[str] = []
         self._options: RewriteOptions | None = None
@@ -84,7 +83,7 @@ class Session:
             from tailor.pipeline.history import History
 
             try:
-                self.history = History(self.settings.history_path)
+                self.history = History(self.settings.history_path, warn=self._warn)
             except (TailorError, OSError) as error:
                 self._warn(f"history disabled: {error}")
         self._engine = Engine(cache=memo, flush_timeout=5.0)
@@ -95,7 +94,8 @@ class Session:
             if self._engine is not None:
                 await self._engine.flush(0.0 if exc_info[0] is not None else None)
                 for report in self._engine.background_reports:
-                    if report.error:
+                    # One warning per failure: a run's own report may already have said it.
+                    if report.error and (report.name, report.error) not in self._told:
                         self._warn(f"background step {report.name} failed: {report.error}")
         finally:
             from tailor.pipeline.app.graphs import release
@@ -118,13 +118,14 @@ class Session:
         t0 = time.perf_counter()
         limit = settings.limits.max_input_bytes
         files = (
-            InputFile.open(request.resume, "resume", max_bytes=limit),
+            InputFile.open(request.resume, "resume", max_bytes=limit, max_lines=settings.limits.max_resume_lines,
+                           max_bullets=settings.limits.max_resume_bullets),
             InputFile.open(request.job, "job", max_bytes=limit),
         )
         fmt = resolve_format(request.resume, request.format, request.output, settings.tailoring.output_format)
         output = request.output or output_path(request.resume, fmt)
-        if _same_file(output, request.resume):
-            raise TailorError(f"{output}: refusing to overwrite the input resume; choose another output file")
+        # Before any work: only a regular file is ever replaced, and never one of this run's inputs.
+        check_output_target(output, (("resume", request.resume), ("job description", request.job)))
         # The event log feeds the history row; with no history and no listener the engine
         # builds no events at all.
         log = EventLog() if self.history is not None else None
@@ -147,6 +148,7 @@ class Session:
         result = await self._engine.run(self.graph, inputs, mode=request.schedule, on_event=on_run_event if callbacks else None)  # type: ignore[arg-type]
         if not result.ok:
             _raise_first_failure(result)
+        self._told.update((step.name, step.error) for step in result.report_with_background().steps if step.error)
         values = result.values
         validation: Validation = values["validation"]
         return RunOutcome(
@@ -165,14 +167,6 @@ class Session:
                 for s in result.report.steps if s.metrics and s.metrics.get("fallback")),
             simulated=self.simulated,
         )
-
-
-def _same_file(a: Path, b: Path) -> bool:
-    """True if both paths name one file (also through links); False if either does not exist."""
-    try:
-        return os.path.samefile(a, b)
-    except OSError:
-        return False
 
 
 def _raise_first_failure(result: Any) -> None:

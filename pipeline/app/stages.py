@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from tailor.pipeline.engine import step
 from tailor.pipeline.readers.inputs import InputFile
 from tailor.pipeline.tailoring.models import Validation
-from tailor.pipeline.writers._atomic import write_if_changed
+from tailor.pipeline.writers._atomic import write_output
 
 # The domain modules are imported inside the steps that use them: a fully cached run
 # executes none of these steps, and importing the parser, taxonomy and rewriter would
@@ -39,7 +39,7 @@ if TYPE_CHECKING:
 RUN_INPUTS = ("resume_file", "job_file", "options", "target_score", "output", "history_sink", "today")
 
 # Bump a step's version when its logic changes, so old cache entries stop matching.
-PARSE_VERSION = "2"
+PARSE_VERSION = "3"  # 3: readers refuse lone surrogates and bound their cost (issue 17)
 ANALYSIS_VERSION = "3"  # 3: "an associate degree" (the explanations are cached)
 
 
@@ -67,7 +67,8 @@ def resume(resume_file: InputFile) -> Resume:
     from tailor.pipeline.readers._files import read_resume
     from tailor.pipeline.tailoring.parse import parse_resume
 
-    return parse_resume(read_resume(resume_file.path, max_bytes=resume_file.size + 1))
+    return parse_resume(read_resume(resume_file.path, max_bytes=resume_file.size + 1, max_lines=resume_file.max_lines,
+                                    max_bullets=resume_file.max_bullets))
 
 
 @step(cache=True, version=PARSE_VERSION)
@@ -155,7 +156,7 @@ def rendered(tailoring: Tailoring, resume: Resume, resume_file: InputFile, outpu
 
 @step(cache=False)
 def stored(rendered: bytes, output: OutputTarget) -> str:
-    write_if_changed(output.path, rendered)
+    write_output(output.path, rendered)
     return output.path
 
 

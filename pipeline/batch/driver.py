@@ -13,6 +13,7 @@ and ``should_stop`` (Ctrl-C) stops the intake: items in flight finish, the rest 
 from __future__ import annotations
 
 import contextlib
+import time
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -37,6 +38,7 @@ if TYPE_CHECKING:
     from tailor.pipeline.history import History, RunRecord
 
 _POLL_S = 0.1  # how often the parent looks at should_stop while waiting
+_STOP_GRACE_S = 0.8  # after a stop, how long items in flight may take to finish before their workers are ended
 
 
 @dataclass
@@ -72,8 +74,8 @@ class Batch:
         index = OutputIndex.load(self.out)
         fingerprint = self.settings.fingerprint()
 
-        def report(outcome: ItemOutcome) -> None:
-            if outcome.status == "ok":
+        def report(outcome: ItemOutcome, *, recorded: bool = False) -> None:
+            if outcome.status == "ok" and not recorded:  # ``recorded``: its worker wrote the manifest line
                 assert outcome.score_before is not None and outcome.score_after is not None
                 index.record(outcome.item.name, fingerprint, outcome.score_before, outcome.score_after)
             on_outcome(outcome)
@@ -146,7 +148,7 @@ class Batch:
     def _run_chunks(
         self,
         plan: Iterator[tuple[BatchItem, Produced | None]],
-        report: Callable[[ItemOutcome], None],
+        report: Callable[..., None],
         index: OutputIndex,
         should_stop: Callable[[], bool],
     ) -> bool:
@@ -168,12 +170,14 @@ class Batch:
         self,
         executor: Executor,
         plan: Iterator[tuple[BatchItem, Produced | None]],
-        report: Callable[[ItemOutcome], None],
+        report: Callable[..., None],  # report(outcome, recorded=...)
         index: OutputIndex,
         should_stop: Callable[[], bool],
         history: _ParentHistory | None,
     ) -> bool:
         pending: dict[int, BatchItem] = {}  # items sent and not yet reported, by index
+        killed = [False]  # the workers were ended by a stop that could not wait: their items did not run
+        by_workers = getattr(executor, "workers_write_manifest", False)
         seen_warnings: set[str] = set()
 
         def collect(finished: list[Finished]) -> None:
@@ -181,7 +185,7 @@ class Batch:
                 return
             for chunk, result in finished:
                 if isinstance(result, BaseException):
-                    reason = lost_reason(result)
+                    reason = None if killed[0] else lost_reason(result)
                     lost_status: Status = "not_started" if reason is None else "failed"
                     for work in chunk:
                         lost = pending.pop(work[0], None)
@@ -193,7 +197,7 @@ class Batch:
                     item = pending.pop(i, None)
                     if item is None:  # already reported: this chunk ran twice (a Dask re-run)
                         continue
-                    report(ItemOutcome(item, status, error, before, after, duration))  # type: ignore[arg-type]
+                    report(ItemOutcome(item, status, error, before, after, duration), recorded=by_workers)  # type: ignore[arg-type]
                     if history is not None and i in records:
                         history.record(records[i])
                 for warning in warnings:
@@ -226,10 +230,19 @@ class Batch:
         for work in chunk:  # gathered but never sent
             report(ItemOutcome(pending.pop(work[0]), "not_started", None, None, None, 0.0))
         stopped = False
+        deadline: float | None = None
         while executor.in_flight:
             if should_stop() and not stopped:
                 stopped = True
                 executor.stop()
+                deadline = time.monotonic() + _STOP_GRACE_S
+            if deadline is not None and time.monotonic() > deadline and not killed[0]:
+                # An item that will not finish soon (a huge or hostile file): a stop never waits
+                # on it. Its worker is ended; what was in flight is reported not started.
+                kill = getattr(executor, "kill", None)
+                if kill is not None:
+                    killed[0] = True
+                    kill()
             collect(executor.completed(_POLL_S))
         return stopped or should_stop()
 

@@ -54,10 +54,11 @@ def walk_resumes(folder: Path, note: SkipNote | None = None, *, exclude: Path | 
     """Resume files under ``folder``, recursively, sorted per directory, one at a time.
 
     Hidden files and folders, files whose suffix is not a resume's, our own outputs,
-    the ``exclude`` folder (the batch's --out, if it lies inside) and symlinked folders
-    (loops) are passed over; files among them are counted in ``note``.
+    the ``exclude`` folder (the batch's --out, if it lies inside), symlinked folders (loops)
+    and links to files outside ``folder`` are passed over; files among them are counted in ``note``.
     """
     excluded = _identity(exclude) if exclude is not None else None
+    root = os.path.realpath(folder)
     stack: list[tuple[str, str]] = [(os.fspath(folder), "")]
     while stack:
         directory, prefix = stack.pop()
@@ -80,7 +81,9 @@ def walk_resumes(folder: Path, note: SkipNote | None = None, *, exclude: Path | 
                     continue
                 subfolders.append((entry.path, rel + "/"))
                 continue
-            if entry.name.startswith(".") or is_tailored_output(entry.name) or Path(entry.name).suffix.lower() not in RESUME_SUFFIXES:
+            if entry.name.startswith(".") or is_tailored_output(entry.name) or Path(entry.name).suffix.lower() not in RESUME_SUFFIXES \
+                    or (entry.is_symlink() and not _inside(entry.path, root)):
+                # A link to a file outside the folder (/etc/passwd) is not the folder's resume.
                 if note is not None:
                     note.add(rel)
                 continue
@@ -90,6 +93,12 @@ def walk_resumes(folder: Path, note: SkipNote | None = None, *, exclude: Path | 
                 mtime = 0  # unreadable: the run itself reports why, as this item's failure
             yield Found(entry.path, rel, mtime)
         stack.extend(reversed(subfolders))  # depth first, still in name order
+
+
+def _inside(path: str, root: str) -> bool:
+    """Whether ``path``, its links followed, lies in the folder ``root`` (already real)."""
+    real = os.path.realpath(path)
+    return real == root or real.startswith(root.rstrip(os.sep) + os.sep)
 
 
 def count_resumes(folder: Path, *, exclude: Path | None = None) -> int:
@@ -121,10 +130,14 @@ def _short_hash(text: str) -> str:
 class Namer:
     """Output names: the resume's relative path flattened, then the job's tag, then the extension.
 
-    ``team/alice.md`` against ``backend_engineer.md`` gives ``team_alice.backend_engineer.md``.
-    Names never contain a separator or start with a dot, so they stay inside --out. Two inputs
-    that flatten alike (``a b.md`` and ``a_b.txt``) are told apart by a hash of the path,
-    the first one met (in walk order, so re-runs agree) keeping the plain name.
+    A resume at the top of the folder whose name is already safe keeps it: ``alice.md`` against
+    ``backend_engineer.md`` gives ``alice.backend_engineer.md``. Any other name is made safe
+    (no separator, no leading dot) and told apart by a hash of its relative path:
+    ``team/alice.md`` gives ``team_alice-1a2b3c4d.backend_engineer.md``. So a name depends on
+    its own path only: adding ``a b.md`` beside ``a_b.md`` never changes which resume
+    ``a_b.backend_engineer.md`` holds. Two safe names that still meet (``a_b.md`` and
+    ``a_b.txt`` under one ``--format``) are told apart by a hash too, the first in walk order
+    (sorted) keeping the plain name.
     """
 
     def __init__(self, extension: str) -> None:
@@ -145,7 +158,7 @@ class Namer:
         """The resume part of the names for ``rel`` (a path relative to the batch folder)."""
         stem = rel[: -len(Path(rel).suffix)] if Path(rel).suffix else rel
         base = safe_part(stem.replace("/", "_")) or "resume"
-        if base in self._used:
+        if base != stem or base in self._used:  # made safe (or met before): its own path's hash
             base = f"{base}-{_short_hash(rel)}"
         self._used.add(base)
         return base
@@ -222,8 +235,23 @@ class OutputIndex:
             self._fd = None
         if self._superseded > len(self._produced) + self._added + 64:
             produced, _ = _read_manifest(self.out / MANIFEST_NAME)
-            write_atomically(self.out / MANIFEST_NAME, "".join(_manifest_line(n, p) for n, p in produced.items()))
+            write_atomically(self.out / MANIFEST_NAME, "".join(_manifest_line(n, p) for n, p in produced.items()),
+                             new_mode=0o600)
             self._superseded = 0
+
+
+def append_manifest(output: str | Path, fingerprint: str, score_before: float, score_after: float) -> None:
+    """In a worker: record ``output`` as produced, the moment it is written (one O_APPEND write).
+
+    The parent records it too when the chunk comes back; this line is what keeps it done if
+    the parent is killed first, so a re-run skips it instead of doing it (and logging it) twice.
+    """
+    target = Path(output)
+    fd = os.open(target.parent / MANIFEST_NAME, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+    try:
+        os.write(fd, _manifest_line(target.name, Produced(fingerprint, score_before, score_after)).encode("utf-8"))
+    finally:
+        os.close(fd)
 
 
 def _manifest_line(name: str, produced: Produced) -> str:

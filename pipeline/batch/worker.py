@@ -23,8 +23,9 @@ from multiprocessing.util import Finalize
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from tailor.pipeline.batch._pool import stop_requested
+from tailor.pipeline.batch._pool import item_deadline, stop_requested
 from tailor.pipeline.batch.executor import ChunkResult, WorkItem, WorkResult, one_line
+from tailor.pipeline.batch.plan import append_manifest
 from tailor.pipeline.errors import TailorError
 
 if TYPE_CHECKING:
@@ -66,6 +67,7 @@ class ChunkRunner:
         self._warnings: list[str] = []
         self._runner: asyncio.Runner | None = asyncio.Runner()
         self.session = Session(settings, use_cache=use_cache, record_history=not keep_history, warn=self._warnings.append)
+        self._fingerprint = settings.fingerprint()  # what the manifest says each output was made under
         self._kept = _KeptRecords() if keep_history and settings.history.enabled else None
         if self._kept is not None:
             # The session's history sink builds the record exactly as for a local run; this keeps it.
@@ -76,6 +78,10 @@ class ChunkRunner:
             self._runner.close()
             self._runner = None
             raise
+        # On a local pool this worker writes each ok item's manifest line itself (after its history
+        # row, if there is a history); where the parent writes the history (Dask), it writes both.
+        self.writes_manifest = self._kept is None
+        self._wait_for_log = self.session.history is not None
 
     @property
     def is_open(self) -> bool:
@@ -115,9 +121,15 @@ class ChunkRunner:
             start = time.perf_counter()
             request = RunRequest(resume=Path(resume), job=Path(job), output=Path(output), batch_id=self.batch_id)
             done = asyncio.Event()
+            # This worker records the output in the manifest itself (the parent does too, when the chunk
+            # comes back): after the history row, so a parent killed meanwhile means a re-run skips the
+            # item, neither redoing nor logging it twice, nor leaving it unlogged.
+            manifest = _ManifestLine(output, self._fingerprint, wait_for_log=self._wait_for_log) if self.writes_manifest else None
             token = _item.set(index)  # background steps start in a copy of this context: the record knows its item
             try:
-                outcome = await self.session.tailor(request, on_event=_when_logged(done) if self._kept is not None else None)
+                with item_deadline(index):  # past batch.item_timeout_seconds the watchdog ends this process
+                    listen = self._kept is not None or manifest is not None
+                    outcome = await self.session.tailor(request, on_event=_when_logged(done, manifest) if listen else None)
             except TailorError as error:
                 results.append((index, "failed", one_line(str(error)), None, None, _since(start)))
             except Exception as error:  # noqa: BLE001 -- a bug on one input must not take the other items down
@@ -125,6 +137,8 @@ class ChunkRunner:
             else:
                 results.append((index, "ok", None, outcome.ats_before.total, outcome.ats_after.total, _since(start)))
                 logged.append(done)
+                if manifest is not None:
+                    manifest.scored(outcome.ats_before.total, outcome.ats_after.total)
             finally:
                 _item.reset(token)
         if self._kept is not None and logged:
@@ -187,12 +201,39 @@ def run_remote_chunk(chunk: list[WorkItem], settings_data: dict[str, Any], use_c
         return run_chunk(chunk)
 
 
-def _when_logged(done: asyncio.Event) -> Any:
+def _when_logged(done: asyncio.Event, manifest: _ManifestLine | None) -> Any:
     def on_event(event: Any) -> None:
         if event.step == _LOG_STEP and event.kind not in ("started", "warning"):
             done.set()
+            if manifest is not None:
+                manifest.logged()
 
     return on_event
+
+
+class _ManifestLine:
+    """One ok item's manifest line, written once both its scores are known and its history row is."""
+
+    def __init__(self, output: str, fingerprint: str, *, wait_for_log: bool) -> None:
+        self._output = output
+        self._fingerprint = fingerprint
+        self._log_done = not wait_for_log
+        self._scores: tuple[float, float] | None = None
+
+    def scored(self, before: float, after: float) -> None:
+        self._scores = (before, after)
+        self._write()
+
+    def logged(self) -> None:
+        self._log_done = True
+        self._write()
+
+    def _write(self) -> None:
+        if self._scores is None or not self._log_done:
+            return
+        scores, self._scores = self._scores, None  # once
+        with contextlib.suppress(OSError):
+            append_manifest(self._output, self._fingerprint, *scores)
 
 
 def _since(start: float) -> float:

@@ -1,32 +1,38 @@
-"""Entry <-> bytes for the shared tier: a fixed header, then pickle (maybe zstd-compressed).
+"""Entry <-> bytes for the shared tier: a fixed header, then the value as data (maybe zstd-compressed).
 
-pickle protocol 5 is ~25x faster than JSON for the values steps return
-(bench/cache.py). Payloads over a threshold are compressed with zstandard
-(faster than zlib at a better ratio, bench/cache.py) and kept compressed only
-when that saves enough to pay for decompression. Unpickling trusts the folder,
-which is created owner-only.
+Nothing executes from a cache entry: the value is written as JSON with a few tagged forms
+(tuples, sets, bytes, dates, non-string keys) and the classes tailor's steps return —
+pydantic models, dataclasses, named tuples, enums — named by module and qualified name.
+Loading rebuilds those from their fields without calling any of their code (no
+``__init__``, no validators, no ``__reduce__``): a class must already be loaded, or live in
+tailor's own package, and be of the kind its tag says. A folder or Redis another user can
+write may hold anything; the worst a planted entry can do is be a miss. There is no pickle
+on this path (diskcache's own pickling is refused too: see ``_disk.DataOnlyDisk``).
 
-pydantic models are pickled the plain way, through their own ``__getstate__`` and
-``__setstate__``. A reducer that set BaseModel's slots directly loaded them faster
-but saved only 2-4% of a warm batch's items/s (and nothing measurable of a cached
-``tailor run``), too little to tie the cache to pydantic's layout.
+Payloads over a threshold are compressed with zstandard (faster than zlib at a better
+ratio, bench/cache.py) and kept compressed only when that saves enough to pay for it.
 """
 
 from __future__ import annotations
 
+import base64
+import dataclasses
+import enum
 import gc
 import importlib
-import pickle
+import json
 import struct
+import sys
 import threading
 import zlib
+from datetime import date, datetime
 from typing import Any
 
 from tailor.pipeline.cache._entry import Entry
 from tailor.pipeline.errors import CacheError
 
 _MAGIC = b"TC"
-_VERSION = 1
+_VERSION = 2  # 2: data-only values (1 was pickle: such entries are misses, and dropped)
 _ZSTD = 1
 # magic, version, flags, created, soft expiry, hard expiry, raw size, tags length, payload crc32.
 # A checksum is what makes a flipped bit a miss instead of a wrong value: crc32 for raw
@@ -35,13 +41,13 @@ _HEADER = struct.Struct("<2sBBdddIII")
 _HEADER_SIZE = _HEADER.size
 _TAG_SEP = "\x1f"
 # Loading a big payload allocates thousands of containers; pausing the collector meanwhile
-# (a load makes no garbage) saves 20-30% of such a load in a program that keeps what it loads
-# (bench/cache.py).
+# (a load makes no garbage) saves 20-30% of such a load in a program that keeps what it loads.
 _GC_PAUSE_OVER = 64 * 1024
 # Compressed payloads in this range decompress into a per-thread spare buffer (see _inflate);
 # each thread keeps one, as big as the biggest payload it decoded, up to the bound.
 _SPARE_OVER = 64 * 1024
 _SPARE_UP_TO = 8 * 1024 * 1024
+_OWN_PACKAGE = "tailor."  # modules a load may import to find a class; others must be loaded already
 
 _local = threading.local()  # zstd (de)compressors are not safe to share across threads
 
@@ -65,43 +71,192 @@ def _decompressor() -> Any:
 
 
 # -- values --------------------------------------------------------------------
+# Tags: a JSON object whose first key starts with "~" is one of these forms; a plain dict
+# with such a key (or a non-string key) is written as "~d" pairs, so it never reads as one.
+_TUPLE, _LIST_SET, _FROZENSET, _BYTES, _PAIRS = "~t", "~s", "~f", "~b", "~d"
+_DATE, _DATETIME, _MODEL, _DATACLASS, _NAMEDTUPLE, _ENUM = "~date", "~dt", "~m", "~c", "~n", "~e"
+
+
+_RAW_BYTES = b"\x00"  # a payload that is one bytes value, stored as it is (JSON never starts with NUL)
 
 
 def dumps(value: Any) -> bytes:
-    """Pickle ``value`` (protocol 5); raises CacheError for values pickle cannot take."""
+    """``value`` as data-only bytes; CacheError for a value that is not data (a function, a cycle...)."""
+    if type(value) is bytes:
+        return _RAW_BYTES + value
     try:
-        return pickle.dumps(value, protocol=5)
-    except Exception as exc:  # pickle raises many types (TypeError, PicklingError, AttributeError...)
+        text = json.dumps(_to_data(value, 0), ensure_ascii=False, separators=(",", ":"), allow_nan=True)
+    except CacheError:
+        raise
+    except (TypeError, ValueError, RecursionError) as exc:
         raise CacheError(f"cannot serialise a {type(value).__name__}: {exc}") from exc
+    return text.encode("utf-8", "surrogatepass")
 
 
-def _model(
-    token: str,
-    state: dict[str, Any],
-    fields_set: set[str] | None = None,
-    extra: dict[str, Any] | None = None,
-    private: dict[str, Any] | None = None,
-) -> Any:
-    """Load a model from a blob an earlier tailor wrote (its reducer pickled models as this call).
+def loads(payload: bytes | memoryview) -> Any:
+    """The value ``dumps`` wrote; ValueError for anything else."""
+    if payload[:1] == _RAW_BYTES:
+        return bytes(payload[1:])
+    return json.loads(bytes(payload).decode("utf-8", "surrogatepass"), object_hook=_from_data)
 
-    Nothing writes it any more; blobs already in a cache folder name it, so it stays
-    to read them as pickle would have: ``cls.__new__`` and pydantic's own ``__setstate__``
-    (no ``fields_set``: every field in ``state`` was set).
-    """
-    module, _, qualname = token.partition(":")
-    cls: Any = importlib.import_module(module)
+
+_MAX_DEPTH = 200
+
+
+def _to_data(value: Any, depth: int) -> Any:
+    if depth > _MAX_DEPTH:
+        raise CacheError(f"cannot serialise: nested deeper than {_MAX_DEPTH} (a cycle?)")
+    kind = type(value)
+    if value is None or kind in (str, int, float, bool):
+        return value
+    down = depth + 1
+    if kind is list:
+        return [_to_data(v, down) for v in value]
+    if kind is tuple:
+        return {_TUPLE: [_to_data(v, down) for v in value]}
+    if kind is dict:
+        if all(type(k) is str and not k.startswith("~") for k in value):
+            return {k: _to_data(v, down) for k, v in value.items()}
+        return {_PAIRS: [[_to_data(k, down), _to_data(v, down)] for k, v in value.items()]}
+    if kind in (bytes, bytearray):
+        return {_BYTES: base64.b64encode(value).decode("ascii")}
+    if kind is set or kind is frozenset:
+        return {_LIST_SET if kind is set else _FROZENSET: [_to_data(v, down) for v in value]}
+    if isinstance(value, enum.Enum):
+        return {_ENUM: _token(kind), "v": _to_data(value.value, down)}
+    if kind is datetime:
+        return {_DATETIME: value.isoformat()}
+    if kind is date:
+        return {_DATE: value.isoformat()}
+    if hasattr(value, "__pydantic_fields_set__"):
+        return _model_data(value, down)
+    if dataclasses.is_dataclass(value):
+        fields = {f.name: _to_data(getattr(value, f.name), down) for f in dataclasses.fields(value)}
+        return {_DATACLASS: _token(kind), "f": fields}
+    if isinstance(value, tuple) and hasattr(kind, "_fields"):
+        return {_NAMEDTUPLE: _token(kind), "v": [_to_data(v, down) for v in value]}
+    raise CacheError(f"cannot serialise a {kind.__name__}: not data (tailor caches data only)")
+
+
+def _model_data(model: Any, depth: int) -> dict[str, Any]:
+    fields = type(model).__pydantic_fields__
+    # Fields only: a cached_property keeps its value in __dict__ too; it is recomputed after a load.
+    state = {k: v for k, v in model.__dict__.items() if k in fields}
+    out: dict[str, Any] = {_MODEL: _token(type(model)), "f": {k: _to_data(v, depth) for k, v in state.items()}}
+    fields_set = model.__pydantic_fields_set__
+    if fields_set != state.keys():
+        out["s"] = sorted(fields_set)
+    if model.__pydantic_extra__ is not None:
+        out["x"] = {k: _to_data(v, depth) for k, v in model.__pydantic_extra__.items()}
+    private = model.__pydantic_private__
+    if private:
+        from pydantic_core import PydanticUndefined
+
+        kept = {k: _to_data(v, depth) for k, v in private.items() if v is not PydanticUndefined}
+        if kept:
+            out["p"] = kept
+    return out
+
+
+def _token(cls: type) -> str:
+    module, qualname = cls.__module__, cls.__qualname__
+    if "<locals>" in qualname or "[" in qualname:
+        raise CacheError(f"cannot serialise a {cls.__name__}: a class defined in a function or parametrised")
+    return f"{module}:{qualname}"
+
+
+_CLASSES: dict[tuple[str, str], type] = {}
+
+
+def _class(token: Any, tag: str) -> Any:
+    """The class ``token`` names, if it is loaded (or tailor's own) and of the kind ``tag`` says."""
+    found = _CLASSES.get((tag, token))
+    if found is not None:
+        return found
+    if not isinstance(token, str):
+        raise ValueError("a class name must be text")
+    module_name, _, qualname = token.partition(":")
+    module = sys.modules.get(module_name)
+    if module is None:
+        if not module_name.startswith(_OWN_PACKAGE):
+            raise ValueError(f"{token}: not a loaded module's class")
+        module = importlib.import_module(module_name)
+    cls: Any = module
     for part in qualname.split("."):
         cls = getattr(cls, part)
-    obj = cls.__new__(cls)
-    obj.__setstate__(
+    ok = isinstance(cls, type) and (
+        (tag == _MODEL and hasattr(cls, "__pydantic_fields__") and hasattr(cls, "__pydantic_fields_set__"))
+        or (tag == _DATACLASS and dataclasses.is_dataclass(cls))
+        or (tag == _NAMEDTUPLE and issubclass(cls, tuple) and hasattr(cls, "_fields"))
+        or (tag == _ENUM and issubclass(cls, enum.Enum))
+    )
+    if not ok:
+        raise ValueError(f"{token}: not a class of the kind {tag}")
+    _CLASSES[(tag, token)] = cls
+    return cls
+
+
+def _from_data(obj: dict[str, Any]) -> Any:
+    """json's object hook: a tagged form back to its value (innermost first)."""
+    if not obj:
+        return obj
+    key = next(iter(obj))
+    if key[:1] != "~":
+        return obj
+    if key == _TUPLE:
+        return tuple(obj[key])
+    if key == _PAIRS:
+        return {_hashable(k): v for k, v in obj[key]}
+    if key == _BYTES:
+        return base64.b64decode(obj[key], validate=True)
+    if key == _LIST_SET:
+        return {_hashable(v) for v in obj[key]}
+    if key == _FROZENSET:
+        return frozenset(_hashable(v) for v in obj[key])
+    if key == _DATETIME:
+        return datetime.fromisoformat(obj[key])
+    if key == _DATE:
+        return date.fromisoformat(obj[key])
+    if key == _MODEL:
+        return _model(_class(obj[key], _MODEL), obj)
+    if key == _DATACLASS:
+        cls = _class(obj[key], _DATACLASS)
+        made = object.__new__(cls)
+        names = {f.name for f in dataclasses.fields(cls)}
+        for name, value in obj["f"].items():
+            if name not in names:
+                raise ValueError(f"{cls.__name__} has no field {name!r}")
+            object.__setattr__(made, name, value)  # frozen or slotted: set as dataclasses' own __init__ does
+        return made
+    if key == _NAMEDTUPLE:
+        return tuple.__new__(_class(obj[key], _NAMEDTUPLE), obj["v"])  # no __new__ of its own runs
+    if key == _ENUM:
+        return _class(obj[key], _ENUM)(obj["v"])
+    raise ValueError(f"unknown tag {key!r}")
+
+
+def _hashable(value: Any) -> Any:
+    return tuple(value) if isinstance(value, list) else value
+
+
+def _model(cls: Any, obj: dict[str, Any]) -> Any:
+    """A model from its fields, as pydantic's own unpickling does: ``__new__`` and ``__setstate__``."""
+    state = obj["f"]
+    if not isinstance(state, dict):
+        raise ValueError("model fields must be an object")
+    unknown = state.keys() - cls.__pydantic_fields__.keys()
+    if unknown and not getattr(cls, "model_config", {}).get("extra") == "allow":
+        raise ValueError(f"{cls.__name__} has no field {sorted(unknown)[0]!r}")
+    model = cls.__new__(cls)
+    model.__setstate__(
         {
             "__dict__": state,
-            "__pydantic_fields_set__": set(state) if fields_set is None else fields_set,
-            "__pydantic_extra__": extra,
-            "__pydantic_private__": private,
+            "__pydantic_fields_set__": set(obj["s"]) if "s" in obj else set(state),
+            "__pydantic_extra__": obj.get("x"),
+            "__pydantic_private__": obj.get("p"),
         }
     )
-    return obj
+    return model
 
 
 # -- blobs ---------------------------------------------------------------------
@@ -114,7 +269,7 @@ def encode(
     compress_over: int,
     min_saving: float,
 ) -> bytes:
-    """Pack an entry's metadata and its pickled value ``raw`` into one blob."""
+    """Pack an entry's metadata and its value ``raw`` (from ``dumps``) into one blob."""
     flags = 0
     payload = raw
     if len(raw) > compress_over:
@@ -165,15 +320,15 @@ def decode(blob: bytes, namespace: str) -> Entry:
         if raw_size > _GC_PAUSE_OVER and gc.isenabled():
             gc.disable()
             try:
-                value = pickle.loads(payload)
+                value = loads(payload)
             finally:
                 gc.enable()
         else:
-            value = pickle.loads(payload)
-    except Exception as exc:  # a damaged payload can raise nearly anything from zstd or pickle
+            value = loads(payload)
+    except Exception as exc:  # a damaged or planted payload: zstd, json or a refused class
         raise CacheError(f"undecodable cache entry: {exc}") from exc
     finally:
-        if spare is not None:  # unpickling copies out of it: free for the next decode
+        if spare is not None:  # loading copies out of it: free for the next decode
             _local.spare = spare
     return Entry(value, created, soft, hard, tags, namespace, raw_size, len(blob))
 
@@ -201,7 +356,7 @@ def _inflate(packed: Any, raw_size: int) -> tuple[Any, bytearray | None]:
 
 
 def raw_size_of(head: bytes) -> int:
-    """The pickled size recorded in a blob's fixed header (for statistics); CacheError if malformed."""
+    """The value's size recorded in a blob's fixed header (for statistics); CacheError if malformed."""
     try:
         magic, version, _flags, _c, _s, _h, raw_size, _t, _crc = _HEADER.unpack_from(head)
     except struct.error as exc:

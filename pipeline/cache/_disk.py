@@ -15,10 +15,12 @@ computation anyway): SQLite would otherwise write on into an unlinked file.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import shutil
 import sqlite3
+import stat
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
@@ -36,6 +38,13 @@ _GEN = "gen"
 _HEAD_BYTES = 64  # covers the codec's fixed header
 _DISKCACHE_FILES = ("cache.db", "cache.db-wal", "cache.db-shm")
 _DISKCACHE_DIR = re.compile(r"^[0-9a-f]{2}$")  # diskcache spreads large values over these
+
+
+_REFUSED_KEY = "\x00refused: a pickled key"
+
+
+class _RefusedValue(OSError):
+    pass
 
 
 def entry_key(namespace: str, key: str) -> str:
@@ -69,16 +78,76 @@ def remove_cache_files(directory: Path) -> int:
     return removed
 
 
-def make_private_dir(path: Path) -> None:
-    """Create ``path`` owner-only (0o700): cached resumes are personal data."""
+def make_private_dir(path: Path, *, trust: bool = False) -> None:
+    """Create ``path`` owner-only (0o700): cached resumes are personal data.
+
+    An existing folder is used only if this user owns it and nobody else can write it (else
+    CacheError, unless ``trust``); one of ours that others can read is tightened to 0o700.
+    """
     try:
         path.mkdir(mode=0o700, parents=True)
         os.chmod(path, 0o700)  # mkdir's mode is filtered by the umask; state it outright
+        return
     except FileExistsError:
         if not path.is_dir():
             raise CacheError(f"{path}: exists and is not a folder") from None
     except OSError as exc:
         raise CacheError(f"{path}: cannot create the cache folder ({exc.strerror or exc})") from exc
+    info = os.stat(path)
+    if not trust:
+        if info.st_uid != os.geteuid():
+            raise CacheError(f"{path}: the cache folder belongs to another user (uid {info.st_uid}); not used "
+                             "(set cache.trust_folder: true to use it)")
+        if info.st_mode & 0o022:
+            raise CacheError(f"{path}: others can write the cache folder (mode {stat.S_IMODE(info.st_mode):o}); "
+                             "not used (chmod 700 it, or set cache.trust_folder: true)")
+    if info.st_uid == os.geteuid() and info.st_mode & 0o077:
+        try:
+            os.chmod(path, 0o700)
+        except OSError:
+            pass  # a read-only file system: nothing else to do
+
+
+def _private_files(directory: Path) -> None:
+    """diskcache creates its database with the umask's mode (0644): make its files owner-only."""
+    for name in _DISKCACHE_FILES:
+        try:
+            os.chmod(directory / name, 0o600)
+        except OSError:
+            pass
+
+
+@functools.cache
+def data_only_disk() -> type:
+    """diskcache's Disk, but one that never unpickles: a pickled key or value in the folder is a miss.
+
+    tailor stores only str keys and bytes/int values, which diskcache keeps raw; a row in
+    pickle mode can only be one somebody planted, and reading it would run their code.
+    Built on first use: diskcache is imported only when a disk tier is opened.
+    """
+    import diskcache
+    from diskcache.core import MODE_PICKLE
+
+    class DataOnlyDisk(diskcache.Disk):
+        def get(self, key: Any, raw: bool) -> Any:
+            return super().get(key, raw) if raw else _REFUSED_KEY
+
+        def fetch(self, mode: int, filename: Any, value: Any, read: bool) -> Any:
+            if mode == MODE_PICKLE:  # an OSError: what diskcache itself treats as a miss
+                raise _RefusedValue("a pickled value in the cache folder: refused")
+            return super().fetch(mode, filename, value, read)
+
+        def put(self, key: Any) -> Any:
+            if type(key) not in (str, bytes, int, float):
+                raise TypeError(f"tailor's cache keys are text, not {type(key).__name__}")
+            return super().put(key)
+
+        def store(self, value: Any, read: bool, key: Any = diskcache.core.UNKNOWN) -> Any:
+            if not read and type(value) not in (str, bytes, int, float):
+                raise TypeError(f"tailor's cache stores bytes, not {type(value).__name__}")
+            return super().store(value, read, key=key)
+
+    return DataOnlyDisk
 
 
 class DiskTier:
@@ -90,13 +159,14 @@ class DiskTier:
         *,
         warn: Callable[[str], None],
         size_limit: int = 2**30,
+        trust_folder: bool = False,
     ) -> None:
         self.directory = Path(directory)
         self.broken = False
         self._identity: tuple[int, int] | None = None  # (device, inode) of cache.db as opened
         self._warn = warn
         self._size_limit = size_limit
-        make_private_dir(self.directory)
+        make_private_dir(self.directory, trust=trust_folder)
         self._cache: Any = self._open()
 
     # -- lifecycle ---------------------------------------------------------
@@ -119,6 +189,7 @@ class DiskTier:
 
         cache = diskcache.Cache(
             str(self.directory),
+            disk=data_only_disk(),
             size_limit=self._size_limit,
             # Least-recently-stored: a read never writes (LRU would write on every hit).
             eviction_policy="least-recently-stored",
@@ -130,6 +201,7 @@ class DiskTier:
             cache.close()
             raise
         self._identity = (info.st_dev, info.st_ino)
+        _private_files(self.directory)
         return cache
 
     def _check_in_place(self) -> None:

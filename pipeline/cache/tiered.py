@@ -61,6 +61,7 @@ class TieredCache:
         min_saving: float = 0.2,
         grace_ratio: float = 0.5,
         size_limit: int = 2**30,
+        trust_folder: bool = False,
         sync_interval: float = 1.0,
         clock: Callable[[], float] = time.time,
         warn: Callable[[str], None] | None = None,
@@ -83,7 +84,7 @@ class TieredCache:
         self._l2: Tier | None = tier
         if tier is None and directory is not None:
             try:
-                self._l2 = DiskTier(directory, warn=self._warn_fn, size_limit=size_limit)
+                self._l2 = DiskTier(directory, warn=self._warn_fn, size_limit=size_limit, trust_folder=trust_folder)
             except CacheError as exc:
                 self._warn_fn(f"{exc}; caching in memory only")
         self._generation = self._read_generation()
@@ -187,7 +188,7 @@ class TieredCache:
         try:
             raw = _codec.dumps(value)
         except CacheError as exc:
-            self.warn_once(f"pickle:{namespace}", f"{exc}; {namespace} is cached in memory only")
+            self.warn_once(f"codec:{namespace}", f"{exc}; {namespace} is cached in memory only")
             self._l1.set((namespace, key), Entry(value, now, soft, hard, tags, namespace, 0, 0))
             return
         entry = Entry(value, now, soft, hard, tags, namespace, len(raw), len(raw))

@@ -65,3 +65,9 @@ def read_bytes(path: str | Path, where: str, max_bytes: int) -> bytes:
     if not raw:
         raise input_error(where, "file is empty")
     return raw
+
+
+# A resume has a few pages: dozens of bullets, a few hundred lines. Far past that a file is not one
+# (or is built to cost): the readers refuse it at once (issue 17). Settings: limits.max_resume_*.
+MAX_RESUME_LINES = 20_000
+MAX_RESUME_BULLETS = 5_000

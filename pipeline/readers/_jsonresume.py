@@ -188,15 +188,36 @@ class JsonResume(_Model):
     projects: Items[Project] = []
 
 
+_SURROGATE_RE = re.compile("[\ud800-\udfff]")
+
+
+def _no_surrogates(data: Any, where: str, path: str = "") -> None:
+    """A lone surrogate (JSON's "\\ud800") is not text: no file can hold it. Refused, naming the field."""
+    if isinstance(data, str):
+        found = _SURROGATE_RE.search(data)
+        if found:
+            at = f" in {path}" if path else ""
+            raise input_error(where, f"a lone surrogate (\\u{ord(found.group()):04x}){at} is not text")
+    elif isinstance(data, dict):
+        for key, value in data.items():
+            _no_surrogates(key, where, path)
+            _no_surrogates(value, where, f"{path}.{key}" if path else str(key))
+    elif isinstance(data, list):
+        for n, value in enumerate(data):
+            _no_surrogates(value, where, f"{path}.{n}" if path else str(n))
+
+
 def load_json(text: str, where: str) -> Any:
     try:
-        return json.loads(text)
+        data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise input_error(where, f"malformed JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}") from None
     except RecursionError:
         raise input_error(where, "malformed JSON (nested too deeply)") from None
     except ValueError as exc:  # e.g. an integer literal with thousands of digits
         raise input_error(where, f"malformed JSON ({one_line(exc)})") from None
+    _no_surrogates(data, where)
+    return data
 
 
 def load_yaml(text: str, where: str) -> Any:

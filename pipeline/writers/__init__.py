@@ -1,16 +1,18 @@
 """Writers: text -> files, so that a crash or a full disk never leaves half a file.
 
-``write_if_changed`` writes atomically (temporary file, rename) and only touches an
-output that already holds the text; ``remove_stale_parts`` clears what killed
-writers left; ``output_path`` names a tailored resume beside its source.
+``write_output`` writes atomically (temporary file, rename), never reading the target;
+``check_output_target`` refuses devices, FIFOs, sockets and the run's own inputs before any
+work; ``remove_stale_parts`` clears what killed writers left; ``output_path`` names a
+tailored resume beside its source.
 """
 
 from __future__ import annotations
 
 from tailor.pipeline.writers._atomic import (
+    check_output_target,
     remove_stale_parts,
     write_atomically,
-    write_if_changed,
+    write_output,
 )
 from tailor.pipeline.writers.naming import (
     EXTENSIONS,
@@ -25,6 +27,7 @@ from tailor.pipeline.writers.naming import (
 __all__ = [
     "EXTENSIONS",
     "FORMATS",
+    "check_output_target",
     "format_of",
     "is_tailored_output",
     "output_extension",
@@ -32,5 +35,5 @@ __all__ = [
     "remove_stale_parts",
     "resolve_format",
     "write_atomically",
-    "write_if_changed",
+    "write_output",
 ]

@@ -4,22 +4,62 @@ from __future__ import annotations
 
 import os
 import re
-import tempfile
+import secrets
+import stat
+from collections.abc import Sequence
 from pathlib import Path
 
-from tailor.pipeline.errors import InputError
+from tailor.pipeline.errors import InputError, UsageError
 
 # ".NAME.PID.RANDOM.part": the writer's process id says whether a leftover is still being written.
 _PART = re.compile(r"^\..+\.(\d+)\.[^.]+\.part$")
 
 
-def write_atomically(path: str | Path, text: str | bytes) -> None:
-    """Write ``text`` (or bytes) to a temporary file beside ``path``, then rename it into place."""
+_KINDS = ((stat.S_ISDIR, "a folder"), (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
+          (stat.S_ISFIFO, "a named pipe (FIFO)"), (stat.S_ISSOCK, "a socket"))
+
+
+def check_output_target(path: str | Path, inputs: Sequence[tuple[str, str | Path]] = ()) -> None:
+    """Refuse, before any work, an output that is not a regular file or is one of the run's ``inputs``
+    ((what, path) pairs): tailor only ever replaces regular files, and never its own inputs."""
+    try:
+        info = os.stat(path)  # through links: a link to /dev/null is a device
+    except FileNotFoundError:
+        return  # a new file
+    except OSError as error:
+        raise UsageError(f"{path}: cannot use it as the output ({error.strerror or error})") from None
+    if not stat.S_ISREG(info.st_mode):
+        kind = next((f"is {name}" for test, name in _KINDS if test(info.st_mode)), "is not a regular file")
+        raise UsageError(f"{path}: {kind}; tailor writes its output only to a regular file")
+    for what, source in inputs:
+        try:
+            same = os.path.samefile(path, source)
+        except OSError:
+            continue
+        if same:
+            raise UsageError(f"{path}: is the {what} this run reads; choose another output file")
+
+
+def write_atomically(path: str | Path, text: str | bytes, *, new_mode: int = 0o666) -> None:
+    """Write ``text`` (or bytes) to a temporary file beside ``path``, then rename it into place.
+
+    Nothing is read from the target, and only a regular file (or nothing) is ever replaced: a
+    device, FIFO or socket there is refused. An existing file keeps its permission bits; a new
+    one gets ``new_mode`` filtered by the umask (0o666: as ``open`` would; 0o600 for a private file).
+    """
     target = Path(path)
     temporary: str | None = None
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        fd, temporary = tempfile.mkstemp(prefix=f".{target.name}.{os.getpid()}.", suffix=".part", dir=target.parent)
+        try:
+            existing = os.stat(target)
+        except FileNotFoundError:
+            existing = None
+        if existing is not None and not stat.S_ISREG(existing.st_mode):
+            check_output_target(target)  # raises: says what it is
+        temporary, fd = _create_beside(target, new_mode)
+        if existing is not None:
+            os.fchmod(fd, stat.S_IMODE(existing.st_mode))
         # No fsync: the rename already means a crash of tailor never leaves half a file, and
         # fsync would add ~4-8 ms a file (minutes over a large batch) for power-loss durability.
         with os.fdopen(fd, "wb") as handle:
@@ -31,24 +71,21 @@ def write_atomically(path: str | Path, text: str | bytes) -> None:
         raise InputError(f"{target}: cannot write the output ({error.strerror or error})") from None
 
 
-def write_if_changed(path: str | Path, text: str | bytes) -> bool:
-    """Write ``text`` to ``path`` unless the file already holds exactly it; True if it wrote.
+def _create_beside(target: Path, mode: int) -> tuple[str, int]:
+    """A new temporary file ``.NAME.PID.RANDOM.part`` in the target's folder: (its path, an open fd)."""
+    for _ in range(100):
+        name = target.parent / f".{target.name}.{os.getpid()}.{secrets.token_hex(4)}.part"
+        try:
+            # ``mode`` filtered by the umask, like any new file; O_EXCL|O_NOFOLLOW: never someone else's file.
+            return str(name), os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, mode)
+        except FileExistsError:
+            continue
+    raise FileExistsError(f"no free temporary name beside {target}")
 
-    An unchanged file is only touched (its mtime says it was produced now, which is
-    what a batch's up-to-date check reads): a cached re-run then costs one small read
-    instead of a temporary file, a write and a rename.
-    """
-    data = text.encode("utf-8") if isinstance(text, str) else text
-    try:
-        with open(path, "rb") as handle:
-            same = handle.read(len(data) + 1) == data
-        if same:
-            os.utime(path)
-            return False
-    except OSError:
-        pass  # missing or unreadable: the write below says what is wrong, if anything
-    write_atomically(path, text)
-    return True
+
+def write_output(path: str | Path, data: str | bytes) -> None:
+    """The tailored resume to ``path``: atomically, never reading what is there (see ``write_atomically``)."""
+    write_atomically(path, data)
 
 
 def remove_stale_parts(folder: str | Path) -> int:

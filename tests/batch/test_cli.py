@@ -29,7 +29,7 @@ def test_bad_files_fail_alone_with_their_reason_and_the_rest_succeed(tmp_path: P
     shutil.copytree(SAMPLES / "resumes", folder)
     shutil.copytree(BAD, folder / "bad")
     shutil.copytree(MESSY, folder / "messy")
-    (folder / "bad" / "gone.md").symlink_to(tmp_path / "nowhere.md")  # unreadable: a dangling link
+    (folder / "bad" / "gone.md").symlink_to(folder / "bad" / "nowhere.md")  # unreadable: a dangling link
     code, data = batch_json(folder, "--job", JOB, "--out", tmp_path / "out", "--workers", "2")
     assert code == 1
     items = by_resume(data)
@@ -89,6 +89,7 @@ def test_rerun_skips_up_to_date_outputs_and_redoes_only_a_touched_input(tmp_path
     assert code == 0 and first["summary"]["succeeded"] == 4
     code, second = batch_json(*args)
     assert code == 0 and second["summary"]["skipped"] == 4 and second["summary"]["succeeded"] == 0
+    assert second["summary"]["success_rate"] == 1.0  # all up to date is success, not 0.0 (issue 17)
     # Skipped items still carry their scores (from the manifest) and output path.
     assert [i["score_after"] for i in second["items"]] == [i["score_after"] for i in first["items"]]
     assert all(Path(i["output"]).is_file() for i in second["items"])
@@ -210,3 +211,18 @@ def test_the_job_is_analysed_once_for_the_whole_folder(tmp_path: Path, batch_jso
     # a worker's first lookup in L2, the rest in its own L1.
     assert l2["misses"] == 1 and l2["entries"] == 1
     assert l1["hits"] + l2["hits"] == 12
+
+
+def test_links_out_of_the_folder_are_passed_over(tmp_path: Path, batch_json: Invoke) -> None:
+    # Issue 17: a symlink in the batch folder to /etc/passwd was followed and "tailored".
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copy(SAMPLES / "resumes" / "software_engineer.md", folder / "mine.md")
+    outside = tmp_path / "secret.txt"
+    outside.write_text("root:x:0:0:root:/root:/bin/bash\n", encoding="utf-8")
+    (folder / "passwd.txt").symlink_to(outside)
+    (folder / "inside.md").symlink_to(folder / "mine.md")  # a link within the folder is its file
+    code, data = batch_json(folder, "--job", JOB, "--out", tmp_path / "out")
+    assert code == 0
+    assert sorted(by_resume(data)) == ["inside.md", "mine.md"]
+    assert "passwd.txt" in data["skipped_files"]["examples"]

@@ -60,3 +60,30 @@ def test_interrupted_batch_keeps_finished_items_and_a_rerun_does_each_item_exact
     runs = History(tmp_path / "data" / "history.sqlite3").recent(1000)
     assert len(runs) == count
     assert len({r.resume_sha256 for r in runs}) == count
+
+
+@pytest.mark.slow
+def test_after_kill_9_a_rerun_logs_no_item_twice(tmp_path: Path) -> None:
+    # Issue 17: the parent records outputs in the manifest as chunks come back; killed first, the
+    # items its workers had finished (and logged) were redone, and appeared twice in the history.
+    # Each worker now records its output in the manifest as it writes it.
+    count = 30
+    make_resumes(tmp_path / "in", count, big=True)
+    out = tmp_path / "out"
+    env = {**os.environ, "TAILOR_CACHE_DIR": str(tmp_path / "cache"), "TAILOR_DATA_DIR": str(tmp_path / "data")}
+    command = [sys.executable, "-m", "tailor.cli", "batch", str(tmp_path / "in"), "--job", str(JOB), "--out", str(out), "--workers", "1"]
+    proc = subprocess.Popen([*command, "--quiet", "--no-cache"], env=env, cwd=tmp_path, start_new_session=True,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while len(outputs(out)) < 3 and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.01)
+    os.kill(proc.pid, signal.SIGKILL)  # the parent only: its workers see it gone and exit
+    proc.wait()
+    time.sleep(1.0)
+    rerun = subprocess.run([*command, "--json", "--no-cache"], env=env, cwd=tmp_path, capture_output=True, text=True, timeout=180, check=False)
+    assert rerun.returncode == 0, rerun.stderr
+    assert len(outputs(out)) == count
+    runs = History(tmp_path / "data" / "history.sqlite3").recent(1000)
+    by_resume = [r.resume_sha256 for r in runs]
+    assert len(set(by_resume)) == count
+    assert len(by_resume) == count  # none logged twice

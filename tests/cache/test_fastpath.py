@@ -1,121 +1,47 @@
-"""Library fast paths in the cache package: none is kept, and what the dropped ones wrote still loads.
+"""Library fast paths in the cache package: none is kept, and what older tailors wrote is a miss.
 
 A fast path into a library's internals stays only where bench shows it saves >= 5% of a figure
 a user sees, and then lives in pipeline/cache/_fastpath.py. Measured, neither the diskcache
-``_con`` read (~1% of a warm batch's items/s) nor the pydantic slot-setting reducer (2-4%) did,
-so the cache reads through ``Cache.get`` and pickles models through pydantic's own pickling.
+``_con`` read (~1% of a warm batch's items/s) nor a pydantic slot-setting reducer (2-4%) did,
+so the cache reads through ``Cache.get``. Values are data only (issue 17): a pickled blob an
+older tailor wrote is never unpickled.
 """
 
 from __future__ import annotations
 
 import ast
-import io
 import pickle
 from pathlib import Path
 from typing import Any
 
 import pytest
-from pydantic import BaseModel, ConfigDict, PrivateAttr, RootModel
 
 from tailor.pipeline.cache import _codec
 from tailor.pipeline.cache._entry import Entry
+from tailor.pipeline.errors import CacheError
 
 CACHE_PACKAGE = Path(__file__).resolve().parents[2] / "pipeline" / "cache"
 
 
-class Role(BaseModel):
-    model_config = ConfigDict(frozen=True)
-    title: str
-    remote: bool = False  # left unset: fields_set must say so
-
-
-class Resume(BaseModel):
-    name: str
-    roles: list[Role]
-    note: str | None = None
-
-
-class Loose(BaseModel):
-    model_config = ConfigDict(extra="allow")
-    name: str
-
-
-class WithPrivate(BaseModel):
-    name: str
-    _seen: int = PrivateAttr(default=0)
-
-
-class Skills(RootModel[list[str]]):
-    pass
-
-
-def with_private() -> WithPrivate:
-    model = WithPrivate(name="n")
-    model._seen = 3
-    return model
-
-
-MODELS = {
-    "nested, defaults left unset": lambda: Resume(name="Ada", roles=[Role(title="Staff"), Role(title="Lead", remote=True)]),
-    "every field set": lambda: Resume(name="Ada", roles=[], note="x"),
-    "built by model_construct": lambda: Resume.model_construct(name="raw", roles=[]),
-    "extra allowed": lambda: Loose(name="n", city="Zürich"),
-    "private attribute": with_private,
-    "root model": lambda: Skills(["python", "go"]),
-}
-
-
-def blob(raw: bytes) -> bytes:
+def old_blob(value: Any) -> bytes:
+    """A blob as tailor wrote it before values were data only: header version 1, a pickle inside."""
+    raw = pickle.dumps(value, protocol=5)
     entry = Entry(None, 100.0, 200.0, 300.0, (), "ns", len(raw), len(raw))
-    return _codec.encode(entry, raw, compress_over=1 << 30, min_saving=0.2)
+    blob = bytearray(_codec.encode(entry, raw, compress_over=1 << 30, min_saving=0.2))
+    blob[2] = 1  # the version byte
+    return bytes(blob)
 
 
-def assert_same(loaded: Any, expected: BaseModel) -> None:
-    assert type(loaded) is type(expected)
-    assert loaded == expected
-    assert loaded.model_fields_set == expected.model_fields_set
-    assert loaded.__pydantic_extra__ == expected.__pydantic_extra__
-    assert loaded.__pydantic_private__ == expected.__pydantic_private__
+def test_a_blob_an_older_tailor_pickled_is_a_miss_and_never_unpickled(tmp_path: Path) -> None:
+    marker = tmp_path / "ran"
 
+    class Planted:
+        def __reduce__(self) -> Any:
+            return (open, (str(marker), "w"))
 
-class OldReducer(pickle.Pickler):
-    """Pickles models as the dropped reducer did: ``_codec._model(token, __dict__[, fields set[, extra, private]])``."""
-
-    def reducer_override(self, obj: Any) -> Any:
-        if not isinstance(obj, BaseModel):
-            return NotImplemented
-        token = f"{type(obj).__module__}:{type(obj).__qualname__}"
-        state, fields_set = obj.__dict__, obj.__pydantic_fields_set__
-        extra, private = obj.__pydantic_extra__, obj.__pydantic_private__
-        if extra is None and private is None:
-            return _codec._model, (token, state) if fields_set == state.keys() else (token, state, fields_set)
-        return _codec._model, (token, state, fields_set, extra, private)
-
-
-def old_pickle(value: Any) -> bytes:
-    buffer = io.BytesIO()
-    OldReducer(buffer, protocol=5).dump(value)
-    return buffer.getvalue()
-
-
-@pytest.mark.parametrize("make", MODELS.values(), ids=MODELS.keys())
-def test_models_are_pickled_the_public_way(make) -> None:
-    model = make()
-    assert _codec.dumps(model) == pickle.dumps(model, protocol=5)
-    assert_same(_codec.decode(blob(_codec.dumps(model)), "ns").value, pickle.loads(pickle.dumps(model, protocol=5)))
-
-
-@pytest.mark.parametrize("make", MODELS.values(), ids=MODELS.keys())
-def test_blobs_the_dropped_reducer_wrote_load_as_the_public_path_does(make) -> None:
-    model = make()
-    raw = old_pickle({"value": model, "again": model})
-    assert b"_model" in raw  # really the old form
-    loaded = _codec.decode(blob(raw), "ns").value
-    assert_same(loaded["value"], pickle.loads(pickle.dumps(model, protocol=5)))
-    assert loaded["again"] is loaded["value"]
-    if isinstance(model, Resume):  # each instance owns its fields set, as after pydantic's own load
-        loaded["value"].note = "changed"
-        assert "note" in loaded["value"].model_fields_set
+    with pytest.raises(CacheError, match="malformed"):
+        _codec.decode(old_blob(Planted()), "ns")
+    assert not marker.exists()
 
 
 def _private_reaches(source: str) -> list[str]:

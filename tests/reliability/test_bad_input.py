@@ -177,3 +177,14 @@ def test_in_a_batch_each_bad_file_is_one_failed_item_and_exit_1(tailor: Invoke, 
         error = items[name]["error"]
         assert name in error and "\n" not in error
     assert data["summary"]["succeeded"] == 3 and data["summary"]["failed"] == 3
+
+
+def test_a_lone_surrogate_in_a_json_resume_is_an_input_error(tailor: Invoke, tmp_path: Path) -> None:
+    # Issue 17: '"\\ud800"' is valid JSON but not text; it failed late (step stored: UnicodeEncodeError, exit 1).
+    resume = tmp_path / "cv.json"
+    resume.write_text('{"basics": {"name": "Ana \\ud800 Lima", "email": "a@x.com"}, "work": []}', encoding="utf-8")
+    for out in ("out.md", "out.json", "out.pdf"):
+        code, _, err = tailor("run", resume, "--job", JOB, "--out", tmp_path / out)
+        line = assert_one_line_error(code, err, names="cv.json")
+        assert "lone surrogate" in line and "basics.name" in line
+        assert not (tmp_path / out).exists()

@@ -7,6 +7,7 @@ tests/history/test_history_store.py; these check what a user of `tailor run` see
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -259,3 +260,43 @@ def test_a_batch_onto_a_full_disk_fails_each_item_cleanly(tailor: Invoke, tmp_pa
             if item["status"] == "failed":
                 assert "cannot write the output" in item["error"] and not Path(item["output"] or "/nonexistent").exists()
         assert not [p for p in out.iterdir() if p.name.endswith(".part")]
+
+
+def test_history_deleted_mid_batch_warns_and_starts_a_new_one(env: dict[str, str], tmp_path: Path) -> None:
+    # Issue 17: a history deleted while a Session held it open lost every later record silently.
+    from tailor.config import load_settings
+    from tailor.pipeline.app import RunRequest, Session
+
+    settings = load_settings(None).settings
+    warnings: list[str] = []
+    history = settings.history_path
+
+    async def go() -> None:
+        async with Session(settings, use_cache=False, warn=warnings.append) as session:
+            for n, resume in enumerate(RESUMES[:3]):
+                await session.tailor(RunRequest(resume=resume, job=JOB, output=tmp_path / f"o{n}{resume.suffix}"))
+                await session.settle()
+                if n == 0:
+                    history.unlink()
+                    for suffix in ("-wal", "-shm"):
+                        history.with_name(history.name + suffix).unlink(missing_ok=True)
+
+    anyio.run(go)
+    assert [w for w in warnings if "removed or replaced while in use" in w and str(history) in w] and len(
+        [w for w in warnings if "removed or replaced" in w]) == 1
+    with sqlite3.connect(history) as conn:
+        assert conn.execute("SELECT count(*) FROM runs").fetchone()[0] == 2  # the two runs after the deletion
+
+
+def test_history_on_a_full_disk_warns_once(tailor: Invoke, env: dict[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Issue 17: the run's own report and the session's close both said the history could not be written.
+    with mounted_tmpfs(tmp_path / "full", "16k") as folder:
+        (folder / "fill").write_bytes(b"\0" * 12 * 1024)
+        with contextlib.suppress(OSError):
+            (folder / "more").write_bytes(b"\0" * 16 * 1024)
+        monkeypatch.setenv("TAILOR_DATA_DIR", str(folder / "data"))
+        code, out, err = tailor("run", RESUME, "--job", JOB, "--out", tmp_path / "out.md", "--json")
+        assert code == 0, err
+        warnings = [w for w in json.loads(out)["warnings"] if "history" in w]
+        assert len(warnings) == 1, warnings
+        assert "full" in warnings[0]
