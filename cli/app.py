@@ -97,8 +97,27 @@ def main() -> None:
             from tailor.cli.usage import plain_message
 
             print(f"error: {plain_message(error, sys.argv[1:])}", file=sys.stderr)
-        sys.exit(exit_code)
-    sys.exit(code if isinstance(code, int) else 0)
+        _exit(exit_code)
+    _exit(code if isinstance(code, int) else 0)
+
+
+def _exit(code: int) -> None:
+    """Exit without the interpreter's final garbage-collection passes over every object.
+
+    Everything that writes (history, cache, outputs) closed when its command returned; the
+    atexit flushes still run. Freezing what is alive moves it out of the collector's reach:
+    shutdown took ~56 ms of a cached run, ~90% of it full passes over ~47k objects (issue 16).
+    """
+    import gc
+    import sys
+
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a closed pipe: nothing more can be said there
+            pass
+    gc.freeze()
+    sys.exit(code)
 
 
 def _accept_click_completion_order(environ: MutableMapping[str, str]) -> None:

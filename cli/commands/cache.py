@@ -123,9 +123,9 @@ def clear_command(*, step: str | None, all_: bool, config: Path | None, as_json:
         if not existed:
             message = f"no cache folder at {folder}"
         elif folder.exists():
-            message = f"removed the cache's {removed} files from {folder} (other files there were left alone)"
+            message = f"removed the cache's {_files(removed)} from {folder} (other files there were left alone)"
         else:
-            message = f"removed the cache folder {folder} ({removed} files)"
+            message = f"removed the cache folder {folder} ({_files(removed)})"
         if settings.cache.redis_url:
             message += f" and {dropped} entries and the statistics from Redis"
         _report(as_json, {"cleared": "all", "folder": str(folder), "dropped": dropped, "files": removed}, message)
@@ -135,6 +135,10 @@ def clear_command(*, step: str | None, all_: bool, config: Path | None, as_json:
     what = f"step {step}" if step else "every step"
     _report(as_json, {"cleared": step or "entries", "dropped": dropped}, f"dropped {dropped} entries of {what}")
     return 0
+
+
+def _files(n: int) -> str:
+    return f"{n} file" if n == 1 else f"{n} files"
 
 
 def _check_step(step: str, settings: Any) -> None:

@@ -33,6 +33,11 @@ from tailor.pipeline.errors import CacheError
 
 _MAGIC = b"TC"
 _VERSION = 2  # 2: data-only values (1 was pickle: such entries are misses, and dropped)
+_OLDER_VERSIONS = frozenset({1})
+
+
+class OlderEntry(CacheError):
+    """An entry an older tailor wrote: a miss, dropped without a warning (nothing is wrong)."""
 _ZSTD = 1
 # magic, version, flags, created, soft expiry, hard expiry, raw size, tags length, payload crc32.
 # A checksum is what makes a flipped bit a miss instead of a wrong value: crc32 for raw
@@ -303,6 +308,8 @@ def decode(blob: bytes, namespace: str) -> Entry:
     """Rebuild the entry; CacheError if the blob is damaged in any way."""
     try:
         magic, version, flags, created, soft, hard, raw_size, tags_len, crc = _HEADER.unpack_from(blob)
+        if magic == _MAGIC and version in _OLDER_VERSIONS:
+            raise OlderEntry(f"malformed cache entry: bad magic or version ({version}, from an older tailor)")
         if magic != _MAGIC or version != _VERSION:
             raise ValueError("bad magic or version")
         tags = _tags(blob, tags_len)

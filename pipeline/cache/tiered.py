@@ -151,8 +151,10 @@ class TieredCache:
         try:
             entry = _codec.decode(blob, namespace)
         except CacheError as exc:
-            # A damaged value is a miss, never a wrong result; drop it so it is rebuilt.
-            self.warn_once("decode", f"{exc} ({namespace}/{key}); dropped")
+            # A damaged value is a miss, never a wrong result; drop it so it is rebuilt. One an
+            # older tailor wrote (a format no longer read) is dropped without a word.
+            if not isinstance(exc, _codec.OlderEntry):
+                self.warn_once("decode", f"{exc} ({namespace}/{key}); dropped")
             self._drop_l2(namespace, key)
             return None
         if now >= entry.hard_expiry:

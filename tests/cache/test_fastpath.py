@@ -66,3 +66,24 @@ def test_no_module_of_the_cache_package_reaches_into_private_attributes_outside_
         if path.name != "_fastpath.py" and (hits := _private_reaches(path.read_text(encoding="utf-8")))
     }
     assert reaches == {}, f"library internals belong in pipeline/cache/_fastpath.py, with a bench figure: {reaches}"
+
+
+def test_an_older_tailors_entry_is_dropped_without_a_warning(tmp_path: Path) -> None:
+    from tailor.pipeline.cache import TieredCache
+    from tailor.pipeline.cache._disk import DiskTier
+
+    warnings: list[str] = []
+    first = TieredCache(tmp_path / "l2", warn=warnings.append)
+    first.set("k", {"score": 71.5}, namespace="ats")
+    first.flush()
+    tier = DiskTier(tmp_path / "l2", warn=warnings.append)
+    tier.set("ats", "k", old_blob({"score": 71.5}), expire=None, tags=())  # as an older tailor left it
+    tier.close()
+    fresh = TieredCache(tmp_path / "l2", warn=warnings.append)  # an empty L1: the read goes to L2
+    assert fresh.get("k", namespace="ats") is None
+    assert warnings == []  # upgrading says nothing: the entry is simply rebuilt
+    damaged = DiskTier(tmp_path / "l2", warn=warnings.append)
+    damaged.set("ats", "k", b"TC\x02" + b"\x00" * 60, expire=None, tags=())
+    damaged.close()
+    assert TieredCache(tmp_path / "l2", warn=warnings.append).get("k", namespace="ats") is None
+    assert len(warnings) == 1 and "dropped" in warnings[0]  # real damage is still said
