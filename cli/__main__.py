@@ -1,5 +1,5 @@
-"""`python -m cli` runs tailor (the same as the `tailor` console script)."""
+"""`python -m tailor.cli` runs tailor (the same as the `tailor` console script)."""
 
-from tailor.cli.app import main
+from tailor.cli.entry import main
 
 main()

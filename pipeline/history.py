@@ -29,6 +29,8 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validato
 
 from tailor.pipeline.engine.stats import nearest_rank
 from tailor.pipeline.errors import ConfigError, HistoryError
+from tailor.pipeline.history_rows import COLUMNS, SCHEMA_VERSION
+from tailor.pipeline.history_rows import insert as insert_row
 
 __all__ = [
     "Analytics",
@@ -43,7 +45,6 @@ __all__ = [
 
 log = logging.getLogger("tailor.history")
 
-SCHEMA_VERSION = 3
 # Each retry follows a full busy timeout: a lock must outlast ~4 s to lose a run. Writers hold it
 # for milliseconds, so only a stuck process lasts that long, and the run that waits on it is a
 # user's command (the log step runs on its event loop): it reports the lost row rather than hang.
@@ -100,11 +101,7 @@ _MIGRATIONS = {
         "ALTER TABLE runs ADD COLUMN job_title TEXT",
     ),
 }
-_COLUMNS = (
-    "at_us, resume_sha256, job_sha256, provider, mode, score_before, score_after, target, target_met, "
-    "duration_ms, steps, cache_hits, cache_lookups, warnings, skills_surfaced, tokens_in, tokens_out, batch_id, model, "
-    "tailor_mode, job_name, job_title"
-)
+_COLUMNS = COLUMNS
 
 
 # --- records ------------------------------------------------------------------
@@ -321,6 +318,7 @@ class History:
         self._lock = threading.Lock()
         self._conn: sqlite3.Connection | None = None
         self._identity: tuple[int, int] | None = None  # (device, inode) of the file as opened
+        self.last_row: tuple[Any, ...] | None = None
 
     def __enter__(self) -> History:
         return self
@@ -364,16 +362,10 @@ class History:
         )
 
         def insert(conn: sqlite3.Connection) -> None:
-            conn.execute("BEGIN IMMEDIATE")
-            try:
-                conn.execute(f"INSERT INTO runs ({_COLUMNS}) VALUES ({', '.join('?' * 22)})", values)
-                conn.execute("COMMIT")
-            except BaseException:
-                if conn.in_transaction:
-                    conn.execute("ROLLBACK")
-                raise
+            insert_row(conn, values)
 
         self._run(insert)
+        self.last_row = values  # what a whole-run record replays (cli/_fast.py), at and duration set anew
 
     def recent(self, limit: int = 20) -> list[RunRecord]:
         """The last ``limit`` runs, newest first."""

@@ -31,6 +31,7 @@ from tailor.cli.settings import settings_from_flags
 
 if TYPE_CHECKING:
     from tailor.pipeline.app.run import RunOutcome
+    from tailor.pipeline.app.session import Session
 
 
 def run(
@@ -111,8 +112,11 @@ def run_command(
     request = RunRequest(resume=resume, job=job, output=out, format=fmt, schedule=schedule)
     warnings: list[str] = []
 
+    held: list[Session] = []
+
     async def go() -> RunOutcome:
         async with Session(settings, use_cache=use_cache, warn=warnings.append) as session:
+            held.append(session)
             outcome = await session.tailor(request)
             # The log step runs in the background; a bounded wait lets the report show it.
             await session.settle()
@@ -127,12 +131,35 @@ def run_command(
             from tailor.pipeline.engine.whatif import what_if
 
             data["what_if"] = [w.to_dict() for w in what_if(outcome.full_report)]
-        sys.stdout.write(json.dumps(data) + "\n")
-        return 0
-    from tailor.cli.render.outcome import console, render_outcome
+        printed = json.dumps(data) + "\n"
+    else:
+        from tailor.cli.render.outcome import console, render_outcome
 
-    render_outcome(console(), outcome, explain=explain, diff=diff, extra_warnings=warnings)
+        screen = console()
+        with screen.capture() as captured:  # exactly what would be written, for the whole-run record too
+            render_outcome(screen, outcome, explain=explain, diff=diff, extra_warnings=warnings)
+        printed = captured.get()
+    sys.stdout.write(printed)
+    _keep_for_repeats(outcome, held[0] if held else None, printed)
     return 0
+
+
+def _keep_for_repeats(outcome: RunOutcome, session: Session | None, printed: str) -> None:
+    """A fully cached run of a plain command line leaves its whole-run record (cli/_fast.py)."""
+    import os
+
+    from tailor.cli import _fast
+    from tailor.pipeline.engine.report import FRESH_HITS, CacheStatus
+
+    request = _fast.Request.parse(sys.argv[1:])
+    if request is None or session is None or session.history is None or session.cache is None:
+        return
+    row = session.history.last_row
+    looked_up = [s for s in outcome.full_report.steps if s.cache != CacheStatus.OFF]
+    if row is None or not looked_up or not all(s.cache in FRESH_HITS for s in looked_up):
+        return
+    _fast.save(request, sys.argv[1:], os.environ, os.getcwd(), printed=printed, output=outcome.output, row=row,
+               counters=session.cache.counted)
 
 
 @contextmanager

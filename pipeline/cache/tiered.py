@@ -81,6 +81,7 @@ class TieredCache:
         self._background: set[asyncio.Task[Any]] = set()
         self._counts: dict[str, list[int]] = {}
         self._local: dict[tuple[str, str, str], int] = {}  # counts that had no L2 to go to
+        self.counted: dict[tuple[str, str, str], int] = {}  # every count this process flushed (a run's record replays them)
         self._l2: Tier | None = tier
         if tier is None and directory is not None:
             try:
@@ -396,6 +397,8 @@ class TieredCache:
                     counts[i] = 0
         if not deltas:
             return
+        for k, n in deltas.items():
+            self.counted[k] = self.counted.get(k, 0) + n
         if self._l2 is not None:
             try:
                 self._l2.add_counters(deltas)

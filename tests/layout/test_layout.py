@@ -40,7 +40,11 @@ def test_only_tailor_is_importable_from_outside_the_checkout(tmp_path: Path) -> 
 
 
 def test_the_console_script_is_the_package_main() -> None:
-    assert _pyproject()["project"]["scripts"] == {"tailor": "tailor.cli.app:main"}
+    # cli/entry.py: a repeat run answered before typer is imported, else cli.app's main (issue 16).
+    assert _pyproject()["project"]["scripts"] == {"tailor": "tailor.cli.entry:main"}
+    entry = (ROOT / "cli" / "entry.py").read_text(encoding="utf-8")
+    assert "from tailor.cli.app import main as full" in entry
+    assert "from tailor.cli.entry import main" in (ROOT / "cli" / "__main__.py").read_text(encoding="utf-8")
 
 
 def test_no_module_imports_one_that_imports_it_back() -> None:
