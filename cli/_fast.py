@@ -90,12 +90,14 @@ def _folders(environ: Mapping[str, str], cwd: str) -> tuple[Path, Path] | None:
 
 
 def _ours(path: Path) -> bool:
-    """A folder this user owns and nobody else can write (the cache's own rule)."""
+    """A folder this user owns and nobody else can write: the cache's own rule (``_disk.foreign_folder``)."""
+    from tailor.pipeline.cache._disk import foreign_folder
+
     try:
         info = os.stat(path)
     except OSError:
         return False
-    return stat.S_ISDIR(info.st_mode) and info.st_uid == os.geteuid() and not info.st_mode & 0o022
+    return stat.S_ISDIR(info.st_mode) and foreign_folder(info) is None
 
 
 def _digest(path: str, cwd: str) -> str | None:

@@ -176,7 +176,7 @@ class Batch:
         history: _ParentHistory | None,
     ) -> bool:
         pending: dict[int, BatchItem] = {}  # items sent and not yet reported, by index
-        killed = [False]  # the workers were ended by a stop that could not wait: their items did not run
+        killed = False  # the workers were ended by a stop that could not wait: their items did not run
         by_workers = getattr(executor, "workers_write_manifest", False)
         seen_warnings: set[str] = set()
 
@@ -185,7 +185,7 @@ class Batch:
                 return
             for chunk, result in finished:
                 if isinstance(result, BaseException):
-                    reason = None if killed[0] else lost_reason(result)
+                    reason = None if killed else lost_reason(result)
                     lost_status: Status = "not_started" if reason is None else "failed"
                     for work in chunk:
                         lost = pending.pop(work[0], None)
@@ -236,12 +236,12 @@ class Batch:
                 stopped = True
                 executor.stop()
                 deadline = time.monotonic() + _STOP_GRACE_S
-            if deadline is not None and time.monotonic() > deadline and not killed[0]:
+            if deadline is not None and time.monotonic() > deadline and not killed:
                 # An item that will not finish soon (a huge or hostile file): a stop never waits
                 # on it. Its worker is ended; what was in flight is reported not started.
                 kill = getattr(executor, "kill", None)
                 if kill is not None:
-                    killed[0] = True
+                    killed = True
                     kill()
             collect(executor.completed(_POLL_S))
         return stopped or should_stop()

@@ -211,13 +211,13 @@ def _from_data(obj: dict[str, Any]) -> Any:
     if key == _TUPLE:
         return tuple(obj[key])
     if key == _PAIRS:
-        return {_hashable(k): v for k, v in obj[key]}
+        return {k: v for k, v in obj[key]}
     if key == _BYTES:
         return base64.b64decode(obj[key], validate=True)
     if key == _LIST_SET:
-        return {_hashable(v) for v in obj[key]}
+        return set(obj[key])
     if key == _FROZENSET:
-        return frozenset(_hashable(v) for v in obj[key])
+        return frozenset(obj[key])
     if key == _DATETIME:
         return datetime.fromisoformat(obj[key])
     if key == _DATE:
@@ -238,10 +238,6 @@ def _from_data(obj: dict[str, Any]) -> Any:
     if key == _ENUM:
         return _class(obj[key], _ENUM)(obj["v"])
     raise ValueError(f"unknown tag {key!r}")
-
-
-def _hashable(value: Any) -> Any:
-    return tuple(value) if isinstance(value, list) else value
 
 
 def _model(cls: Any, obj: dict[str, Any]) -> Any:

@@ -78,6 +78,16 @@ def remove_cache_files(directory: Path) -> int:
     return removed
 
 
+def foreign_folder(info: os.stat_result) -> str | None:
+    """Why a folder is not safely this user's (another owns it, or others can write it), else None."""
+    if info.st_uid != os.geteuid():
+        return f"the cache folder belongs to another user (uid {info.st_uid}); not used (set cache.trust_folder: true to use it)"
+    if info.st_mode & 0o022:
+        return (f"others can write the cache folder (mode {stat.S_IMODE(info.st_mode):o}); "
+                "not used (chmod 700 it, or set cache.trust_folder: true)")
+    return None
+
+
 def make_private_dir(path: Path, *, trust: bool = False) -> None:
     """Create ``path`` owner-only (0o700): cached resumes are personal data.
 
@@ -95,12 +105,9 @@ def make_private_dir(path: Path, *, trust: bool = False) -> None:
         raise CacheError(f"{path}: cannot create the cache folder ({exc.strerror or exc})") from exc
     info = os.stat(path)
     if not trust:
-        if info.st_uid != os.geteuid():
-            raise CacheError(f"{path}: the cache folder belongs to another user (uid {info.st_uid}); not used "
-                             "(set cache.trust_folder: true to use it)")
-        if info.st_mode & 0o022:
-            raise CacheError(f"{path}: others can write the cache folder (mode {stat.S_IMODE(info.st_mode):o}); "
-                             "not used (chmod 700 it, or set cache.trust_folder: true)")
+        problem = foreign_folder(info)
+        if problem is not None:
+            raise CacheError(f"{path}: {problem}")
     if info.st_uid == os.geteuid() and info.st_mode & 0o077:
         try:
             os.chmod(path, 0o700)

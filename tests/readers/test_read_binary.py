@@ -5,23 +5,16 @@ from pathlib import Path
 
 import docx
 import pytest
-from fpdf import FPDF
 from pypdf import PdfReader, PdfWriter
 
 from tailor.pipeline.errors import InputError
 from tailor.pipeline.readers import read_resume
+from tests._documents import pdf_of
 from tests._samples import SAMPLES as SAMPLE_DATA
 
 SAMPLES = SAMPLE_DATA
 
 
-def _pdf_bytes(pages: list[str]) -> bytes:
-    pdf = FPDF()
-    pdf.set_font("Helvetica", size=11)
-    for page in pages:
-        pdf.add_page()
-        pdf.multi_cell(0, 6, page, align="L")
-    return bytes(pdf.output())
 
 
 def test_shipped_pdf() -> None:
@@ -48,14 +41,14 @@ def test_shipped_docx() -> None:
 
 def test_generated_pdf_pages_in_order(tmp_path: Path) -> None:
     path = tmp_path / "two_pages.pdf"
-    path.write_bytes(_pdf_bytes(["Ada Example\nSkills: Python, SQL", "Page two: Kubernetes and Postgres"]))
+    path.write_bytes(pdf_of(["Ada Example\nSkills: Python, SQL", "Page two: Kubernetes and Postgres"]))
     text = read_resume(path).text
     assert text.index("Ada Example") < text.index("Skills: Python, SQL") < text.index("Page two")
     assert "Kubernetes and Postgres" in text
 
 
 def test_pdf_with_empty_user_password_is_read(tmp_path: Path) -> None:
-    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(_pdf_bytes(["Open Example\nSkills: Go"]))))
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf_of(["Open Example\nSkills: Go"]))))
     writer.encrypt(user_password="", owner_password="owner")
     path = tmp_path / "owner_only.pdf"
     with open(path, "wb") as handle:
@@ -64,7 +57,7 @@ def test_pdf_with_empty_user_password_is_read(tmp_path: Path) -> None:
 
 
 def test_pdf_with_password_is_refused(tmp_path: Path) -> None:
-    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(_pdf_bytes(["Secret Example"]))))
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf_of(["Secret Example"]))))
     writer.encrypt(user_password="pw", owner_password="pw")
     path = tmp_path / "locked.pdf"
     with open(path, "wb") as handle:

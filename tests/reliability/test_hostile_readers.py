@@ -17,11 +17,11 @@ from pathlib import Path
 
 import docx
 import pytest
-from fpdf import FPDF
 from pypdf import PdfReader, PdfWriter
 
 from tailor.pipeline.errors import InputError
 from tailor.pipeline.readers import read_resume
+from tests._documents import pdf_of
 
 BOUND_S = 20.0  # generous: the machine is shared; today these take minutes
 
@@ -95,13 +95,6 @@ def nested_forms_pdf(pages: int = 1) -> bytes:
     return raw_pdf([b"/F1 Do " * 100] * pages, forms)
 
 
-def _fpdf(pages: list[str]) -> bytes:
-    pdf = FPDF()
-    pdf.set_font("Helvetica", size=11)
-    for page in pages:
-        pdf.add_page()
-        pdf.multi_cell(0, 6, page, align="L")
-    return bytes(pdf.output())
 
 
 # --- DOCX fixtures ------------------------------------------------------------------------------
@@ -228,13 +221,13 @@ def test_pdf_with_a_huge_content_stream_is_refused_before_it_is_parsed(tmp_path:
 
 def test_ordinary_five_page_pdf_is_still_read_whole(tmp_path: Path) -> None:
     pages = [f"Page {n}: Python, SQL and Kubernetes\n" + "Built services used by many teams. " * 40 for n in range(5)]
-    text, error = _read_within(_write(tmp_path, "five.pdf", _fpdf(pages)))
+    text, error = _read_within(_write(tmp_path, "five.pdf", pdf_of(pages)))
     assert error is None and text is not None
     assert all(f"Page {n}: Python, SQL and Kubernetes" in text for n in range(5))
 
 
 def test_aes256_pdf_with_an_empty_user_password_is_read(tmp_path: Path) -> None:
-    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(_fpdf(["Aes Example\nSkills: Go, Rust"]))))
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf_of(["Aes Example\nSkills: Go, Rust"]))))
     writer.encrypt(user_password="", owner_password="x", algorithm="AES-256")
     buffer = io.BytesIO()
     writer.write(buffer)
