@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from tailor.pipeline.engine import RunReport
 
 CACHE_STYLE = {"miss": "yellow", "l1": "green", "l2": "green", "stale": "cyan", "off": "dim"}
+FIT_STYLE = {"strong": "green", "good": "green", "partial": "yellow", "poor": "red"}
 STATUS_STYLE = {"ok": "green", "failed": "bold red", "skipped": "yellow", "cancelled": "magenta"}
 
 
@@ -54,6 +55,10 @@ def render_outcome(out: Console, outcome: RunOutcome, *, explain: bool = False, 
         ("met" if met else "not met", "green" if met else "yellow"),
     )
     # File names are data: a Text title, control characters shown (never markup, never terminal codes).
+    headline.append("\n")
+    headline.append(f"{after.fit} fit", style=f"bold {FIT_STYLE.get(after.fit, '')}")
+    headline.append(": ")
+    headline.append(data(after.verdict.split(": ", 1)[-1]))
     title = data(f"{outcome.request.resume.name} → {outcome.request.job.name}")
     out.print(Panel(headline, title=title, expand=False))
     out.print(_breakdown(outcome))
@@ -80,16 +85,22 @@ def _breakdown(outcome: RunOutcome) -> Table:
     table.add_column("component")
     table.add_column("before", justify="right")
     table.add_column("after", justify="right")
+    table.add_column("of", justify="right", style="dim")
     table.add_column("why", overflow="fold", max_width=70)
     before, after = outcome.ats_before, outcome.ats_after
     for name, value in after.breakdown.items():
         old = before.breakdown.get(name, 0.0)
+        weight = after.weights.get(name)
         style = "green" if value > old + 1e-9 else ""
         # An explanation quotes the resume (its titles, skills): data, not markup.
+        if weight == 0.0:  # the job does not ask for it: out of the total
+            table.add_row(Text(name.replace("_", " "), style="dim"), "–", "–", "–",
+                          data(after.explanations.get(name, "")))
+            continue
         table.add_row(name.replace("_", " "), f"{old:.1f}", Text(f"{value:.1f}", style=style),
-                      data(after.explanations.get(name, "")))
+                      f"{weight:.0f}" if weight is not None else "", data(after.explanations.get(name, "")))
     table.add_row(Text("total", style="bold"), Text(f"{before.total:.1f}", style="bold"),
-                  Text(f"{after.total:.1f}", style="bold"), "")
+                  Text(f"{after.total:.1f}", style="bold"), "100", "")
     return table
 
 

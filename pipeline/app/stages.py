@@ -40,7 +40,7 @@ RUN_INPUTS = ("resume_file", "job_file", "options", "target_score", "output", "h
 
 # Bump a step's version when its logic changes, so old cache entries stop matching.
 PARSE_VERSION = "3"  # 3: readers refuse lone surrogates and bound their cost (issue 17)
-ANALYSIS_VERSION = "3"  # 3: "an associate degree" (the explanations are cached)
+ANALYSIS_VERSION = "4"  # 4: implications, either/or, no free points, fit band (issue 15)
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from tailor.pipeline.tailoring._compiled import regex
+
 _MONTHS = {
     "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6,
     "jul": 7, "aug": 8, "sep": 9, "oct": 10, "nov": 11, "dec": 12,
@@ -16,16 +18,19 @@ _YEAR = r"(?:19[5-9]\d|20[0-4]\d)"
 _POINT = (
     rf"(?:{_MONTH},?\s*'?{_YEAR}|(?:0?[1-9]|1[0-2])\s*/\s*{_YEAR}|{_YEAR}\s*[-/.]\s*(?:0[1-9]|1[0-2])(?!\d)|{_YEAR})"
 )
-_NOW = r"(?:present|current(?:ly)?|now|today|to\s+date|ongoing)"
-_RANGE_RE = re.compile(
-    rf"(?<![\w/])(?P<start>{_POINT})\s*(?:[-–—~]+|\bto\b|\buntil\b|\btill\b|\bthrough\b|\bthru\b)\s*(?P<end>{_POINT}|{_NOW})(?![\w/])"
+# A dash read through the wrong code page ("â€“", "â€”", "â€\"" in text pasted out of a PDF).
+_MOJIBAKE_DASH = r"â€?[\"“”\x93\x94–—]?"
+_NOW = r"(?:present|current(?:ly)?|now|today|(?:to|till|til)\s+date|date|ongoing)"
+_RANGE_RE = regex(
+    rf"(?<![\w/])(?P<start>{_POINT})\s*(?:[-–—~]+|{_MOJIBAKE_DASH}|\bto\b|\buntil\b|\btill\b|\bthrough\b|\bthru\b)\s*"
+    rf"(?P<end>{_POINT}|{_NOW})(?![\w/])"
     rf"|\b(?:since|from)\s+(?P<since>{_POINT})(?![\w/])",
     re.IGNORECASE,
 )
-_POINT_RE = re.compile(rf"(?<![\w/]){_POINT}(?![\w/])", re.IGNORECASE)
-_YEAR_RE = re.compile(_YEAR)
-_MONTH_RE = re.compile(_MONTH, re.IGNORECASE)
-_NUMERIC_MONTH_RE = re.compile(r"^(\d{1,2})\s*/|[-/.]\s*(\d{2})$")
+_POINT_RE = regex(rf"(?<![\w/]){_POINT}(?![\w/])", re.IGNORECASE)
+_YEAR_RE = regex(_YEAR)
+_MONTH_RE = regex(_MONTH, re.IGNORECASE)
+_NUMERIC_MONTH_RE = regex(r"^(\d{1,2})\s*/|[-/.]\s*(\d{2})$")
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,16 +6,17 @@ import functools
 import re
 from collections.abc import Iterable
 
+from tailor.pipeline.tailoring._compiled import regex
 from tailor.pipeline.tailoring.models import Resume, SectionKind
 
-BULLET_RE = re.compile(r"^\s*(?:[-*+•●▪◦■□►▸➢➤✓✔·–—o](?=\s)|\d{1,2}[.)](?=\s))\s*")
-_WORD_RE = re.compile(r"[A-Za-z][A-Za-z'’]*(?:-[A-Za-z]+)*")
-NUMBER_RE = re.compile(r"(?<![\w.])\d+(?:[.,]\d+)*")
+BULLET_RE = regex(r"^\s*(?:[-*+•●▪◦■□►▸➢➤✓✔·–—o](?=\s)|\d{1,2}[.)](?=\s))\s*")
+_WORD_RE = regex(r"[A-Za-z][A-Za-z'’]*(?:-[A-Za-z]+)*")
+NUMBER_RE = regex(r"(?<![\w.])\d+(?:[.,]\d+)*")
 # Contact details: parsing finds them, rendering keeps them out of the body.
-EMAIL_RE = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-PHONE_RE = re.compile(r"(?<!\w)(?:\+?\d{1,3}[\s.-]?)?(?:\(\d{2,4}\)|\d{2,4})[\s.-]?\d{3}[\s.-]?\d{3,4}(?!\w)")
-LINK_RE = re.compile(r"(?:https?://|www\.)[^\s|,;)>\]]+|(?<![\w@.])(?:linkedin\.com|github\.com|gitlab\.com|behance\.net|dribbble\.com)/[^\s|,;)>\]]+", re.IGNORECASE)
-CONTACT_RE = re.compile(rf"{EMAIL_RE.pattern}|{LINK_RE.pattern}|{PHONE_RE.pattern}", re.IGNORECASE)
+EMAIL_RE = regex(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+PHONE_RE = regex(r"(?<!\w)(?:\+?\d{1,3}[\s.-]?)?(?:\(\d{2,4}\)|\d{2,4})[\s.-]?\d{3}[\s.-]?\d{3,4}(?!\w)")
+LINK_RE = regex(r"(?:https?://|www\.)[^\s|,;)>\]]+|(?<![\w@.])(?:linkedin\.com|github\.com|gitlab\.com|behance\.net|dribbble\.com)/[^\s|,;)>\]]+", re.IGNORECASE)
+CONTACT_RE = regex(rf"{EMAIL_RE.pattern}|{LINK_RE.pattern}|{PHONE_RE.pattern}", re.IGNORECASE)
 
 _DEFAULT_HEADINGS: dict[SectionKind, str] = {
     "summary": "Summary", "experience": "Experience", "skills": "Skills", "education": "Education",
@@ -128,6 +129,14 @@ def human_list(items: Iterable[str], limit: int = 5) -> str:
     return f"{text} and {rest} more" if rest > 0 else text
 
 
+_SKILLS_LABEL_RE = regex(r"^\s*(?:[-*•·]\s*)?\**([^:*]{2,40}?)\**\s*:\s*\S")
+
+
+def _skills_label(line: str) -> str:
+    m = _SKILLS_LABEL_RE.match(line)
+    return m.group(1).strip() if m else ""
+
+
 def resume_pieces(resume: Resume) -> list[tuple[SectionKind, str]]:
     """Every piece of text a resume shows, with the kind of section it is in, in reading order."""
     pieces: list[tuple[SectionKind, str]] = []
@@ -143,6 +152,9 @@ def resume_pieces(resume: Resume) -> list[tuple[SectionKind, str]]:
             pieces.append(("experience", head))
         pieces.extend(("experience", b) for b in role.bullets)
     pieces.extend(("skills", s) for s in resume.skills)
+    # A skills line's own label names a skill too ("Machine learning: scikit-learn, XGBoost").
+    pieces.extend(("skills", label) for section in resume.sections if section.kind == "skills"
+                  for line in section.lines if (label := _skills_label(line)))
     pieces.extend(("education", s) for s in resume.education)
     pieces.extend(("certifications", s) for s in resume.certifications)
     pieces.extend(("projects", s) for s in resume.projects)

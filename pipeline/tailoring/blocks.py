@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, NamedTuple
 
 from tailor.pipeline.readers.documents import SourceDocument
+from tailor.pipeline.tailoring._compiled import regex
 from tailor.pipeline.tailoring._dates import find_range
 from tailor.pipeline.tailoring._text import is_bullet, strip_bullet
 from tailor.pipeline.tailoring.models import SectionKind
@@ -36,7 +37,7 @@ if TYPE_CHECKING:
 Span = tuple[int, int]
 _GIANT = 300  # characters: a longer line is a document pasted without its line breaks
 _LIST_SECTIONS = frozenset({"experience", "projects"})
-_SKILL_DETAIL_RE = re.compile(r"exp[er]+i?ence\s*[-–:]|\bmonths?\b|\byears?\b", re.IGNORECASE)
+_SKILL_DETAIL_RE = regex(r"exp[er]+i?ence\s*[-–:]|\bmonths?\b|\byears?\b", re.IGNORECASE)
 _SEPARATORS = (" | ", "; ", " • ", " · ", " ▪ ")  # besides ", ": the one a line uses most wins
 
 
@@ -206,8 +207,8 @@ class _Token(NamedTuple):
 
 # A line that can only be a one-line item of the top-level list its neighbours are items of: a
 # marker, one space, content, and not a thematic break ("- - -", "* * *").
-_SIMPLE_ITEM_RE = re.compile(r"[-*+] \S")
-_THEMATIC_BREAK_RE = re.compile(r" {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
+_SIMPLE_ITEM_RE = regex(r"[-*+] \S")
+_THEMATIC_BREAK_RE = regex(r" {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
 
 
 def _simple_runs(lines: list[str]) -> dict[int, int]:

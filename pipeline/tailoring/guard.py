@@ -3,22 +3,22 @@
 from __future__ import annotations
 
 import math
-import re
 from collections import Counter
 from collections.abc import Sequence
 from collections.abc import Set as AbstractSet
 from datetime import date
 
 from tailor.pipeline.errors import GuardError
+from tailor.pipeline.tailoring._compiled import regex
 from tailor.pipeline.tailoring._text import human_list, numbers
 from tailor.pipeline.tailoring.models import Edit, Resume
 from tailor.pipeline.tailoring.profile import resume_years
 from tailor.pipeline.tailoring.taxonomy import Taxonomy
 
-_YEARS_RE = re.compile(r"(?<![\w.])(\d+)\+? years\b")
+_YEARS_RE = regex(r"(?<![\w.])(\d+)\+? years\b")
 
 
-_WORD_RE = re.compile(r"\w+")
+_WORD_RE = regex(r"\w+")
 
 
 def word_counts(text: str) -> Counter[str]:

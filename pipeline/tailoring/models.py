@@ -98,6 +98,7 @@ class SkillHit(_Frozen):
     term: str  # the job's own wording, mirrored in the rewrite
     requirement: Requirement
     line: str
+    any_of: tuple[str, ...] = ()  # an either/or requirement: every skill that meets it (this one among them)
 
 
 class JobProfile(_Frozen):
@@ -130,6 +131,7 @@ class SkillEvidence(_Frozen):
     line: str
     sections: tuple[SectionKind, ...]  # kinds of the sections it appears in
     surfaces: tuple[str, ...]  # lower-cased wordings used ("postgres", "postgresql")
+    via: str = ""  # evidenced only through a narrower skill (Terraform for Infrastructure as Code)
 
 
 class ResumeProfile(_Frozen):
@@ -141,6 +143,9 @@ class ResumeProfile(_Frozen):
     titles: tuple[str, ...] = ()
     seniority: Seniority | None = None
     degree: Degree | None = None
+    role_skills: tuple[tuple[str, ...], ...] = ()  # per role (as ``roles``): the skills its title and bullets show
+    stated_years: float = 0.0  # "6+ years of experience" where no role has dates
+    stated_line: str = ""  # the sentence that states them
 
     @functools.cached_property
     def evidence_map(self) -> dict[str, SkillEvidence]:
@@ -151,13 +156,19 @@ class ResumeProfile(_Frozen):
 
 
 class AtsScore(_Frozen):
-    """ATS fit 0-100; ``breakdown`` values sum to ``total``; one sentence per component."""
+    """ATS fit 0-100; ``breakdown`` values sum to ``total``; one sentence per component.
+
+    ``weights`` are each component's share of 100 for this job: 0 for one the job does not ask for.
+    """
 
     total: float
     breakdown: dict[str, float]
     explanations: dict[str, str]
+    weights: dict[str, float] = Field(default_factory=dict)
     matched: tuple[str, ...] = ()
     missing: tuple[str, ...] = ()
+    fit: Literal["strong", "good", "partial", "poor"] = "poor"
+    verdict: str = ""  # one line: why the fit is what it is
 
 
 class Targets(_Frozen):

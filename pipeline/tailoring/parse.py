@@ -14,6 +14,7 @@ from typing import Literal
 
 from tailor.pipeline.errors import InputError
 from tailor.pipeline.readers.documents import SourceDocument
+from tailor.pipeline.tailoring._compiled import regex
 from tailor.pipeline.tailoring._dates import find_range
 from tailor.pipeline.tailoring._text import (
     BULLET_RE,
@@ -61,12 +62,12 @@ for _kind, _names in {
     for _name in _names.split("|"):
         _SECTION_NAMES[_name] = _kind  # type: ignore[assignment]
 
-_MD_HEADING_RE = re.compile(r"^\s{0,3}(#{1,6})\s*(.*?)\s*#*\s*$")
-_BOLD_LINE_RE = re.compile(r"^\s*(?:\*\*|__)(.+?)(?:\*\*|__)\s*:?\s*$")
-_LABEL_RE = re.compile(r"^\s*(?:\*\*|__)?([A-Za-z][A-Za-z &/]{1,40}?)(?:\*\*|__)?\s*[:：]\s*(?:\*\*|__)?\s*(.*)$")
-_TABLE_RULE_RE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?\s*$")
-_SKILL_DETAIL_RE = re.compile(r"\s*[-–:]?\s*\b(?:exp[er]+i?ence|exprience|experience)\b\s*[-–:]?.*$", re.IGNORECASE)
-_INLINE_BULLET_RE = re.compile(r"\s+(?=[•●▪◦■►▸➢➤✓✔]\s*)|\s+(?=[*]\s+\S)|(?<=[.!?:])\s+(?=[-–]\s+[A-Z])")
+_MD_HEADING_RE = regex(r"^\s{0,3}(#{1,6})\s*(.*?)\s*#*\s*$")
+_BOLD_LINE_RE = regex(r"^\s*(?:\*\*|__)(.+?)(?:\*\*|__)\s*:?\s*$")
+_LABEL_RE = regex(r"^\s*(?:\*\*|__)?([A-Za-z][A-Za-z &/]{1,40}?)(?:\*\*|__)?\s*[:：]\s*(?:\*\*|__)?\s*(.*)$")
+_TABLE_RULE_RE = regex(r"^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?\s*$")
+_SKILL_DETAIL_RE = regex(r"\s*[-–:]?\s*\b(?:exp[er]+i?ence|exprience|experience)\b\s*[-–:]?.*$", re.IGNORECASE)
+_INLINE_BULLET_RE = regex(r"\s+(?=[•●▪◦■►▸➢➤✓✔]\s*)|\s+(?=[*]\s+\S)|(?<=[.!?:])\s+(?=[-–]\s+[A-Z])")
 _TITLE_WORDS = frozenset(
     """engineer developer manager nurse analyst designer director intern specialist representative consultant lead
     scientist coordinator associate executive officer assistant administrator architect technician rn lpn cna lvn np
@@ -81,15 +82,15 @@ _SKILL_LABELS = frozenset(
     "languages tools systems clinical leadership frameworks platforms software technical soft other databases cloud "
     "design sales data methods technologies libraries programming certifications interpersonal".split()
 )
-_TRAILING_LOCATION_RE = re.compile(r",\s*[A-Z][a-z]+(?: [A-Z][a-z]+)*,\s*[A-Z]{2}$")
-_LOCATION_RE = re.compile(r"^(?:remote|hybrid|on-?site|[A-Z][a-z]+(?: [A-Z][a-z]+)*,\s*[A-Z]{2})$", re.IGNORECASE)
-_ROLE_MAIN_SPLIT_RE = re.compile(r"\s+(?:\||—|–|@|at|·|•)\s+|\s*\|\s*|\t+|\s{3,}")
-_ROLE_SPLIT_RE = re.compile(r"\s+(?:\||—|–|-|@|at|·|•)\s+|\s*\|\s*|,\s+|\t+|\s{3,}")
+_TRAILING_LOCATION_RE = regex(r",\s*[A-Z][a-z]+(?: [A-Z][a-z]+)*,\s*[A-Z]{2}$")
+_LOCATION_RE = regex(r"^(?:remote|hybrid|on-?site|[A-Z][a-z]+(?: [A-Z][a-z]+)*,\s*[A-Z]{2})$", re.IGNORECASE)
+_ROLE_MAIN_SPLIT_RE = regex(r"\s+(?:\||—|–|@|at|·|•)\s+|\s*\|\s*|\t+|\s{3,}")
+_ROLE_SPLIT_RE = regex(r"\s+(?:\||—|–|-|@|at|·|•)\s+|\s*\|\s*|,\s+|\t+|\s{3,}")
 
 
-_COLUMNS_RE = re.compile(r"\s{3,}")
+_COLUMNS_RE = regex(r"\s{3,}")
 _CAPS_NAMES = "EXPERIENCE|WORK EXPERIENCE|PROFESSIONAL EXPERIENCE|SKILLS|TECHNICAL SKILLS|EDUCATION|SUMMARY|PROFILE|PROJECTS|CERTIFICATIONS"
-_CAPS_EDGE_RE = re.compile(
+_CAPS_EDGE_RE = regex(
     rf"^(?P<name>{_CAPS_NAMES})\s+[•·|–-]\s*(?P<rest>\S.*)$|^(?P<rest2>.*\S)\s+(?P<name2>{_CAPS_NAMES})$"
 )
 
@@ -113,7 +114,7 @@ def _inline_heading_re() -> re.Pattern[str]:
     # Section names in Title Case or ALL CAPS, as whole words, start a line of their own.
     names = sorted({n for n in _SECTION_NAMES if len(n) > 3}, key=len, reverse=True)
     titled = "|".join(re.escape(n.title()) + "|" + re.escape(n.upper()) for n in names)
-    return re.compile(rf"(?<![\w&])({titled})(?:\s*[:\-–]?\s+|\s*$)")
+    return regex(rf"(?<![\w&])({titled})(?:\s*[:\-–]?\s+|\s*$)")
 
 
 def _split_giant(text: str) -> str:
@@ -460,10 +461,10 @@ _JOB_KINDS: tuple[tuple[str, str], ...] = (
     ("about", r"about us|about the company|about the team|who we are|our company|our mission|company|our team|about|"
               r"how we work|culture|our values|life at|why us"),
 )
-_JOB_TITLE_RE = re.compile(r"^\s*(?:\*\*)?(?:job\s+title|position(?:\s+title)?|title|role|job)(?:\*\*)?\s*[:：]\s*(?:\*\*)?\s*(.+?)\s*(?:\*\*)?$", re.I)
+_JOB_TITLE_RE = regex(r"^\s*(?:\*\*)?(?:job\s+title|position(?:\s+title)?|title|role|job)(?:\*\*)?\s*[:：]\s*(?:\*\*)?\s*(.+?)\s*(?:\*\*)?$", re.I)
 
 
-_JOB_KIND_RES = tuple((kind, re.compile(pattern)) for kind, pattern in _JOB_KINDS)
+_JOB_KIND_RES = tuple((kind, regex(pattern)) for kind, pattern in _JOB_KINDS)
 
 
 def _job_section_kind(heading: str) -> str:
@@ -489,7 +490,7 @@ def _job_heading(line: str) -> str | None:
     return None
 
 
-_SENTENCE_SPLIT_RE = re.compile(r"(?<=[.!?])\s+(?=[A-Z(•*-])|\s+(?=[•●▪]\s)")
+_SENTENCE_SPLIT_RE = regex(r"(?<=[.!?])\s+(?=[A-Z(•*-])|\s+(?=[•●▪]\s)")
 
 
 def _sentences(line: str) -> list[str]:

@@ -29,6 +29,7 @@ from collections.abc import Set as AbstractSet
 
 from tailor.pipeline.errors import GuardError
 from tailor.pipeline.readers.documents import SourceDocument
+from tailor.pipeline.tailoring._compiled import regex
 from tailor.pipeline.tailoring._text import STOPWORDS, numbers, shorten
 from tailor.pipeline.tailoring.blocks import Layout, layout
 from tailor.pipeline.tailoring.editing import apply_edits
@@ -45,11 +46,11 @@ from tailor.pipeline.tailoring.rewriting import (
 from tailor.pipeline.tailoring.taxonomy import Taxonomy, normalise
 
 _MODEL = "(model) "
-_WORD_RE = re.compile(r"[^\W\d_][\w'’&.-]*")
+_WORD_RE = regex(r"[^\W\d_][\w'’&.-]*")
 _MAX_SUMMARY_WORDS = 40
 # A second sentence: an end mark after a lower-case word ("B.S. Computer Science" is not one).
-_SENTENCES_RE = re.compile(r"(?<=[a-z0-9]{2}[.!?])\s+(?=\S)")
-_TOKEN_RE = re.compile(r"[^\W\d_][\w&'’-]*")
+_SENTENCES_RE = regex(r"(?<=[a-z0-9]{2}[.!?])\s+(?=\S)")
+_TOKEN_RE = regex(r"[^\W\d_][\w&'’-]*")
 # Lower-case words that state a title, a rank or a count: the resume must state them already.
 _CLAIM_WORDS = frozenset(
     """ceo cto cfo coo cio ciso cmo vp svp evp founder cofounder president chairman chairwoman chief head director

@@ -21,6 +21,7 @@ from collections.abc import Callable, Sequence
 from collections.abc import Set as AbstractSet
 
 from tailor.pipeline.readers.documents import SourceDocument
+from tailor.pipeline.tailoring._compiled import regex
 from tailor.pipeline.tailoring._text import shorten, strip_bullet, term_index, term_key
 from tailor.pipeline.tailoring.blocks import BulletList, Layout, layout
 from tailor.pipeline.tailoring.models import (
@@ -34,10 +35,10 @@ from tailor.pipeline.tailoring.parse import _LABEL_RE, _split_items
 from tailor.pipeline.tailoring.taxonomy import Taxonomy, normalise
 
 _WEIGHT = {"required": 3.0, "preferred": 2.0}
-_NUMBER_RE = re.compile(r"\d")
+_NUMBER_RE = regex(r"\d")
 _NAME_CHARS = frozenset("/+#.&")
-_CATCH_ALL_RE = re.compile(r"\b(?:other|additional|general|core|key|practices|skills|competencies|expertise|more)\b", re.I)
-_NOT_SKILLS_RE = re.compile(r"\W*(?:spoken\s+)?(?:languages?\s+spoken|spoken|interests|hobbies|references)\b", re.I)
+_CATCH_ALL_RE = regex(r"\b(?:other|additional|general|core|key|practices|skills|competencies|expertise|more)\b", re.I)
+_NOT_SKILLS_RE = regex(r"\W*(?:spoken\s+)?(?:languages?\s+spoken|spoken|interests|hobbies|references)\b", re.I)
 
 
 class JobTerms:
@@ -235,7 +236,9 @@ def extend_edits(doc: SourceDocument, blocks: Layout, profile: ResumeProfile, jo
         if k is not None:
             terms = tuple(_in_style(term, blocks.skills_lines[k].text) for term in terms)
         evidence = " | ".join(dict.fromkeys(shorten(e, 80) for _, e in entries))
-        reason = (f"added {', '.join(terms)} to Skills: evidenced in the resume, "
+        via = [f"{hit.term} via {ev.via}" for hit, _ in entries if (ev := profile.evidence(hit.skill)) and ev.via]
+        reason = (f"added {', '.join(terms)} to Skills: evidenced in the resume"
+                  f"{' (' + ', '.join(via) + ')' if via else ''}, "
                   f"{'required' if any(h.requirement == 'required' for h, _ in entries) else 'preferred'} by the job")
         if k is not None:
             line = blocks.skills_lines[k]

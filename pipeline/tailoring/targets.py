@@ -12,8 +12,8 @@ from tailor.pipeline.tailoring.scoring import (
     SKILL_EVIDENCED,
     SKILL_JOB_WORDING,
     SKILL_LISTED,
-    WEIGHTS,
-    skill_credit,
+    skill_units,
+    unit_credit,
 )
 from tailor.pipeline.tailoring.taxonomy import normalise
 
@@ -22,19 +22,21 @@ def set_targets(score: AtsScore, profile: ResumeProfile, job: JobProfile, target
     """Surfaceable skills (evidenced but not listed), renamable ones (worded differently), and true gaps."""
     surfaceable, renamable, gaps = [], [], []
     gain = 0.0
-    for hit in job.skills:
-        ev = profile.evidence(hit.skill)
-        if ev is None:
-            gaps.append(hit.skill)
-            continue
-        if "skills" not in ev.sections:
-            surfaceable.append(hit.skill)
-        if normalise(hit.term) not in ev.surfaces:
-            renamable.append(hit.skill)
-        pool = job.required if hit.requirement == "required" else job.preferred
-        weight = WEIGHTS["required_skills" if hit.requirement == "required" else "preferred_skills"]
-        full = SKILL_EVIDENCED + SKILL_JOB_WORDING + SKILL_LISTED
-        gain += weight * (full - skill_credit(hit, profile)) / len(pool)
+    full = SKILL_EVIDENCED + SKILL_JOB_WORDING + SKILL_LISTED
+    for label, hits in (("required_skills", job.required), ("preferred_skills", job.preferred)):
+        units = skill_units(hits)
+        for unit in units:
+            credit, best = unit_credit(unit, profile)
+            if credit == 0:
+                gaps.append(" or ".join(unit[0].any_of) if len(unit) > 1 else unit[0].skill)
+                continue
+            ev = profile.evidence(best.skill)
+            assert ev is not None
+            if "skills" not in ev.sections:
+                surfaceable.append(best.skill)
+            if not ev.via and normalise(best.term) not in ev.surfaces:
+                renamable.append(best.skill)
+            gain += score.weights.get(label, 0.0) * (full - credit) / len(units)
     reachable = round(min(100.0, score.total + gain), 2)
     notes = [f"Surfacing and renaming evidenced skills can reach about {reachable:g}."]
     if gaps:

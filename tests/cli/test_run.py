@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli.conftest import BAD, JOB, OTHER_JOB, RESUME
+from tests.cli.conftest import BAD, JOB, OTHER_JOB, RESUME, SAMPLES
 
 CACHED_STEPS = {"resume", "job", "validation", "job_profile", "resume_profile", "ats_before", "targets", "tailoring", "ats_after"}
 
@@ -278,3 +278,18 @@ def test_the_background_log_step_is_reported_apart(tailor_json, tmp_path: Path) 
     foreground = [s for s in report["steps"] if not s["background"]]
     assert report["sequential_ms"] == pytest.approx(sum(s["duration_ms"] for s in foreground), abs=0.01)
     assert "logged" not in report["critical_path"]
+
+
+def test_the_fit_band_and_verdict_are_in_the_json_and_on_screen(tailor, tailor_json, tmp_path: Path) -> None:
+    resume = _copy(RESUME, tmp_path)
+    data = tailor_json("run", resume, "--job", JOB)
+    assert data["fit"] in {"strong", "good", "partial", "poor"}
+    assert data["verdict"].lower().startswith(data["fit"] + " fit: ")
+    weights = data["scores"]["weights"]
+    assert set(weights) == set(data["scores"]["breakdown"]) and sum(weights.values()) == pytest.approx(100, abs=0.05)
+    nurse = _copy(SAMPLES / "resumes" / "registered_nurse.pdf", tmp_path)
+    poor = tailor_json("run", nurse, "--job", JOB)
+    assert poor["fit"] == "poor" and poor["scores"]["after"] < 20
+    code, out, err = tailor("run", nurse, "--job", JOB, "--out", tmp_path / "n.pdf")
+    assert code == 0, err
+    assert "poor fit: " in out

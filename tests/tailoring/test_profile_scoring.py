@@ -59,8 +59,9 @@ def test_breakdown_sums_to_total_and_every_component_is_explained(
     assert sum(score.breakdown.values()) == pytest.approx(score.total, abs=1e-9)
     assert 0 <= score.total <= 100
     assert sum(WEIGHTS.values()) == 100
+    assert sum(score.weights.values()) == pytest.approx(100, abs=0.05)
     for name, value in score.breakdown.items():
-        assert 0 <= value <= WEIGHTS[name] + 1e-9
+        assert 0 <= value <= score.weights[name] + 1e-9
         assert score.explanations[name].endswith(".") and len(score.explanations[name]) > 20
     assert "Kubernetes" in score.explanations["required_skills"]  # the missing one is named
     assert "Kubernetes" in score.missing and "Python" in score.matched
@@ -76,11 +77,16 @@ def test_listing_and_wording_raise_the_skill_score(taxonomy: Taxonomy, backend_j
     assert scores[0] < scores[1] < scores[2]
 
 
-def test_empty_job_sections_give_full_credit(taxonomy: Taxonomy, tidy: Resume, tidy_profile: ResumeProfile) -> None:
+def test_what_the_job_does_not_ask_for_gives_no_free_points(
+        taxonomy: Taxonomy, tidy: Resume, tidy_profile: ResumeProfile) -> None:
     job = analyse_job(parse_job(document("Engineer\n\nRequirements\n- Python\n", "j.md")), taxonomy)
     score = score_ats(tidy, tidy_profile, job)
-    assert score.breakdown["preferred_skills"] == WEIGHTS["preferred_skills"]
-    assert "no preferred" in score.explanations["preferred_skills"]
+    # No preferred skills, no degree, no years: those components drop out, the rest is re-weighted to 100.
+    for name in ("preferred_skills", "education", "experience_years"):
+        assert score.breakdown[name] == 0.0 and score.weights[name] == 0.0
+        assert "not counted" in score.explanations[name]
+    assert score.weights["required_skills"] > WEIGHTS["required_skills"]
+    assert sum(score.weights.values()) == pytest.approx(100, abs=0.05)
 
 
 def test_targets_split_surfaceable_from_gaps(tidy: Resume, tidy_profile: ResumeProfile, backend_job: JobProfile) -> None:
