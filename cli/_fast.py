@@ -167,6 +167,9 @@ def serve(argv: Sequence[str], environ: Mapping[str, str], cwd: str) -> int | No
     request = Request.parse(argv)
     if request is None:
         return None
+    folders = _folders(environ, cwd)
+    if folders is None or not os.path.isdir(folders[0] / "runs"):
+        return None  # no record was ever kept here: no need to hash the inputs and the code
     located = record_key(request, argv, environ, cwd)
     if located is None:
         return None

@@ -13,6 +13,7 @@ from typing import Annotated, Any
 import typer
 from typer.core import TyperCommand
 
+from tailor.cli._exiting import exit_now as _exit
 from tailor.cli.commands import analytics, batch, cache, compare, config, pipeline, run
 
 app = typer.Typer(
@@ -99,25 +100,6 @@ def main() -> None:
             print(f"error: {plain_message(error, sys.argv[1:])}", file=sys.stderr)
         _exit(exit_code)
     _exit(code if isinstance(code, int) else 0)
-
-
-def _exit(code: int) -> None:
-    """Exit without the interpreter's final garbage-collection passes over every object.
-
-    Everything that writes (history, cache, outputs) closed when its command returned; the
-    atexit flushes still run. Freezing what is alive moves it out of the collector's reach:
-    shutdown took ~56 ms of a cached run, ~90% of it full passes over ~47k objects (issue 16).
-    """
-    import gc
-    import sys
-
-    for stream in (sys.stdout, sys.stderr):
-        try:
-            stream.flush()
-        except (OSError, ValueError):  # a closed pipe: nothing more can be said there
-            pass
-    gc.freeze()
-    sys.exit(code)
 
 
 def _accept_click_completion_order(environ: MutableMapping[str, str]) -> None:

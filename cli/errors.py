@@ -17,8 +17,6 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
-import typer
-
 from tailor.pipeline.errors import (
     CacheError,
     ConfigError,
@@ -68,8 +66,8 @@ def one_line(message: str) -> str:
     return shown(re.sub(r"[ \t]+", " ", message).strip())
 
 
-def run_guarded(command: Callable[..., int | None], **kwargs: Any) -> None:
-    """Run a command body; expected errors become one line on stderr and their exit code."""
+def guarded(command: Callable[..., int | None], **kwargs: Any) -> int:
+    """Run a command body; an expected error becomes one line on stderr. The exit code."""
     try:
         code = command(**kwargs)
     except TailorError as error:
@@ -77,9 +75,17 @@ def run_guarded(command: Callable[..., int | None], **kwargs: Any) -> None:
         # (an ESC or a newline in a file name) is shown as an escape: it never reaches the
         # terminal, and never starts a second, fake "error:" line.
         print(f"error: {one_line(str(error))}", file=sys.stderr)
-        raise typer.Exit(exit_code(error)) from None
+        return exit_code(error)
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
-        raise typer.Exit(EXIT_INTERRUPTED) from None
+        return EXIT_INTERRUPTED
+    return code or 0
+
+
+def run_guarded(command: Callable[..., int | None], **kwargs: Any) -> None:
+    """``guarded`` for a Typer command: a non-zero code leaves through ``typer.Exit``."""
+    code = guarded(command, **kwargs)
     if code:
+        import typer
+
         raise typer.Exit(code)

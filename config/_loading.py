@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import functools
+import hashlib
 import json
 import os
 from collections.abc import Iterator, Mapping
@@ -17,7 +18,6 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-import yaml
 from pydantic import BaseModel, ValidationError
 
 from tailor.config.settings import PACKAGE_DIR, Settings
@@ -160,8 +160,29 @@ def _default_settings() -> Settings:
 
 @functools.cache
 def _defaults_frozen() -> str:
-    # Parsed once per process; handed out as JSON so callers can't mutate the cached copy.
-    return json.dumps(read_yaml(DEFAULTS_FILE, str(DEFAULTS_FILE)))
+    """defaults.yaml as JSON: parsed once, kept beside it, so a start without a user file never loads YAML.
+
+    Handed out as JSON so callers can't mutate the cached copy. The JSON sits in ``__pycache__``
+    beside the YAML, named by the YAML's digest (a changed file is parsed again), and is only a
+    copy: when it cannot be read or written, the YAML is parsed as before.
+    """
+    raw = DEFAULTS_FILE.read_bytes()
+    kept = DEFAULTS_FILE.parent / "__pycache__" / f"defaults.{hashlib.sha256(raw).hexdigest()[:20]}.json"
+    try:
+        text = kept.read_text(encoding="utf-8")
+        if isinstance(json.loads(text), dict):
+            return text
+    except (OSError, ValueError):
+        pass
+    text = json.dumps(read_yaml(DEFAULTS_FILE, str(DEFAULTS_FILE)))
+    try:
+        kept.parent.mkdir(exist_ok=True)
+        temporary = kept.with_suffix(f".{os.getpid()}.tmp")
+        temporary.write_text(text, encoding="utf-8")
+        os.replace(temporary, kept)
+    except OSError:
+        pass  # a read-only install: parse it each time
+    return text
 
 
 def _defaults() -> dict[str, Any]:
@@ -203,6 +224,8 @@ def read_yaml(path: Path, shown: str) -> dict[str, Any]:
         raise ConfigError(f"{shown}: not UTF-8 text") from None
     except OSError as exc:
         raise ConfigError(f"{shown}: cannot read ({exc.strerror or exc})") from None
+    import yaml  # only for a settings file: the defaults come from their JSON copy
+
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
@@ -217,7 +240,7 @@ def read_yaml(path: Path, shown: str) -> dict[str, Any]:
     return data
 
 
-def _yaml_problem(exc: yaml.YAMLError) -> str:
+def _yaml_problem(exc: Exception) -> str:
     mark = getattr(exc, "problem_mark", None)
     problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
     if mark is None:

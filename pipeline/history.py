@@ -110,7 +110,9 @@ _COLUMNS = COLUMNS
 class StepRecord(BaseModel):
     """One step of a recorded run."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # defer_build: validators are built on first validation, not at import (a run writes its record
+    # with model_construct from values it made itself; only reading history back validates).
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     name: str
     duration_ms: float = Field(ge=0)
@@ -121,7 +123,7 @@ class StepRecord(BaseModel):
 class RunRecord(BaseModel):
     """The facts of one finished run: hashes and figures, never resume text (of the job, only its file name and title)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     at: AwareDatetime
     resume_sha256: str = Field(pattern=r"^[0-9a-f]{64}$")

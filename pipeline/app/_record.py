@@ -50,15 +50,17 @@ class RunRecorder:
         after: AtsScore = values["ats_after"]
         targets: Targets = values["targets"]
         tailoring: Tailoring = values["tailoring"]
+        # Built from this run's own values, so not validated again: a cold run skips building the
+        # models' validators (~10 ms); history read back is validated (pipeline/history.py).
         steps = [
-            StepRecord(name=e.step, duration_ms=e.duration_ms or 0.0, cache=e.cache or CacheStatus.OFF, status=STATUS_OF_EVENT.get(e.kind, "ok"))
+            StepRecord.model_construct(name=e.step, duration_ms=e.duration_ms or 0.0, cache=e.cache or CacheStatus.OFF, status=STATUS_OF_EVENT.get(e.kind, "ok"))
             for e in self._log.steps.values()
         ]
         lookups = [s for s in steps if s.cache != CacheStatus.OFF]
         tokens_in, tokens_out = _token_totals(self._log.steps.values())
         settings = self._settings
         self._history.record(
-            RunRecord(
+            RunRecord.model_construct(
                 at=datetime.now(UTC),
                 resume_sha256=self._files[0].sha256,
                 job_sha256=self._files[1].sha256,

@@ -133,6 +133,18 @@ class Batch:
 
     # --- chunks on an executor -------------------------------------------------
 
+    def _chunk_size(self) -> int:
+        """CHUNK_SIZE, or less for a batch too small to give every worker a chunk of that size.
+
+        Seven items in one chunk of eight would run on one worker however many there are;
+        split four and three, two workers share them.
+        """
+        workers = self.workers or 1
+        if workers <= 1 or self.executor == "dask":
+            return CHUNK_SIZE
+        total = self.count()
+        return max(1, min(CHUNK_SIZE, -(-total // workers)))
+
     def _open_executor(self) -> Executor:
         settings_data = self.settings.model_dump(mode="json")
         if self.executor == "dask":
@@ -210,13 +222,14 @@ class Batch:
             return executor.given_up or should_stop()
 
         chunk: list[WorkItem] = []
+        size = self._chunk_size()
         for item, done in plan:
             if done is not None:
                 report(_skipped(item, done))
                 continue
             pending[item.index] = item
             chunk.append((item.index, item.resume, item.job, item.output))
-            if len(chunk) == CHUNK_SIZE:
+            if len(chunk) == size:
                 while executor.full and not halted():
                     collect(executor.completed(_POLL_S))
                 if halted():

@@ -127,3 +127,22 @@ def test_manifest_survives_a_torn_last_line_and_is_compacted(tmp_path: Path) -> 
     lines = (out / MANIFEST_NAME).read_text().splitlines()
     assert len(lines) == 1
     assert OutputIndex.load(out).up_to_date("a.job.md", "fp", 0) == ("fp", 199.0, 199.0)
+
+
+def test_a_small_batch_is_split_so_every_worker_gets_a_share(tmp_path: Path) -> None:
+    from tailor.config import default_settings
+    from tailor.pipeline.batch.driver import Batch
+    from tailor.pipeline.batch.executor import CHUNK_SIZE
+
+    root = tmp_path / "in"
+    for n in range(7):
+        touch(root / f"r{n}.md")
+    job = touch(tmp_path / "job.md")
+
+    def size(workers: int, jobs: int = 1) -> int:
+        return Batch(default_settings(), root, [job] * jobs, tmp_path / "out", workers=workers)._chunk_size()
+
+    assert size(1) == CHUNK_SIZE  # one worker: chunks as usual
+    assert size(2) == 4  # 7 items on 2 workers: 4 + 3, not one chunk of 7 on one worker
+    assert size(3) == 3
+    assert size(2, jobs=4) == CHUNK_SIZE  # 28 items: full chunks already spread

@@ -293,3 +293,38 @@ def test_the_fit_band_and_verdict_are_in_the_json_and_on_screen(tailor, tailor_j
     code, out, err = tailor("run", nurse, "--job", JOB, "--out", tmp_path / "n.pdf")
     assert code == 0, err
     assert "poor fit: " in out
+
+
+_ENTRY = (
+    "import atexit, sys\n"
+    "atexit.register(lambda: print('typer loaded' if 'typer' in sys.modules else 'no typer', file=sys.stderr))\n"
+    "from tailor.cli.entry import main\n"
+    "sys.argv = ['tailor', *sys.argv[1:]]\n"
+    "main()\n"
+)
+
+
+def _entry(args: list[str], env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    full_env = {k: v for k, v in os.environ.items() if not k.startswith("TAILOR_")} | env
+    return subprocess.run([sys.executable, "-c", _ENTRY, *args], capture_output=True, text=True, env=full_env,
+                          cwd=cwd, timeout=120)
+
+
+def test_a_plain_run_skips_typer_and_matches_the_full_cli(env: dict[str, str], tmp_path: Path) -> None:
+    resume = _copy(RESUME, tmp_path)
+    plain = _entry(["run", str(resume), "--job", str(JOB), "--out", "plain.md", "--json"], env, tmp_path)
+    assert plain.returncode == 0, plain.stderr
+    assert plain.stderr.strip().endswith("no typer")
+    other = {"TAILOR_CACHE_DIR": str(tmp_path / "c2"), "TAILOR_DATA_DIR": str(tmp_path / "d2")}
+    # An explicit default flag takes the Typer path: the same run, the same result.
+    full = _entry(["run", str(resume), "--job", str(JOB), "--out", "full.md", "--schedule", "parallel", "--json"],
+                  other, tmp_path)
+    assert full.returncode == 0, full.stderr
+    assert full.stderr.strip().endswith("typer loaded")
+    assert (tmp_path / "plain.md").read_bytes() == (tmp_path / "full.md").read_bytes()
+    a, b = json.loads(plain.stdout), json.loads(full.stdout)
+    for key in ("scores", "skills", "fit", "verdict", "changes", "format", "warnings"):
+        assert a[key] == b[key], key
+    missing = _entry(["run", "nope.md", "--job", str(JOB)], env, tmp_path)
+    assert missing.returncode == 2 and missing.stderr.startswith("error: nope.md: ")
+    assert "Traceback" not in missing.stderr
