@@ -145,9 +145,13 @@ def view_key(as_json: bool, environ: Mapping[str, str]) -> str:
     return "rich:" + hashlib.sha256("|".join(parts).encode()).hexdigest()[:16]
 
 
-def record_key(request: Request, argv: Sequence[str], environ: Mapping[str, str], cwd: str) -> tuple[Path, str, Path] | None:
-    """(record file, its key, history path) for this command line, or None when the fast path cannot apply."""
-    folders = _folders(environ, cwd)
+def record_key(request: Request, argv: Sequence[str], environ: Mapping[str, str], cwd: str,
+               folders: tuple[Path, Path] | None = None) -> tuple[Path, str, Path] | None:
+    """(record file, its key, history path) for this command line, or None when the fast path cannot apply.
+
+    ``folders``: the (cache, data) folders when the caller has already looked them up.
+    """
+    folders = folders or _folders(environ, cwd)
     if folders is None:
         return None
     cache, data = folders
@@ -170,7 +174,7 @@ def serve(argv: Sequence[str], environ: Mapping[str, str], cwd: str) -> int | No
     folders = _folders(environ, cwd)
     if folders is None or not os.path.isdir(folders[0] / "runs"):
         return None  # no record was ever kept here: no need to hash the inputs and the code
-    located = record_key(request, argv, environ, cwd)
+    located = record_key(request, argv, environ, cwd, folders)
     if located is None:
         return None
     path, key, history = located

@@ -29,7 +29,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-_FORMAT = b"tailor-taxonomy 1\n"
+_FORMAT = b"tailor-taxonomy 2\n"
 _CODE_TYPE = "I"  # 32-bit words: sre code on CPython (CODESIZE 4)
 
 
@@ -79,16 +79,56 @@ def compile_and_save(source: Path, digest: str, tables: dict[str, Any], pattern:
         return re.compile(pattern, flags)
     regex, built = made
     code = built.pop("code")
-    try:
-        words = array.array(_CODE_TYPE, code)
-    except OverflowError:
-        return regex
-    if words.itemsize != 4:
-        return regex
-    header = json.dumps({"digest": digest, "sre": _sre_tag(), "pattern": pattern, "built": built,
-                         "tables": tables}).encode("utf-8")
-    _write(store_path(source), _FORMAT + len(header).to_bytes(8, "little") + header + words.tobytes())
+    payload = _pack(_FORMAT, {"digest": digest, "pattern": pattern, "built": built, "tables": tables}, [code])
+    if payload is not None:
+        _write(store_path(source), payload)
     return regex
+
+
+def _pack(kind: bytes, header: dict[str, Any], codes: list[list[int]]) -> bytes | None:
+    """A store file: ``kind``, the header's length and JSON (with this interpreter's sre tag), then the
+    codes as 32-bit words; each code's place in them is ``(start, length)`` in ``header["spans"]``."""
+    words = array.array(_CODE_TYPE)
+    spans = []
+    try:
+        for code in codes:
+            spans.append((len(words), len(code)))
+            words.extend(code)
+    except OverflowError:
+        return None
+    if words.itemsize != 4:
+        return None
+    data = json.dumps({**header, "sre": _sre_tag(), "spans": spans}).encode("utf-8")
+    return kind + len(data).to_bytes(8, "little") + data + words.tobytes()
+
+
+def _unpack(path: Path, kind: bytes) -> tuple[dict[str, Any], list[list[int]]] | None:
+    """(header, codes) of a store file ``_pack`` wrote, or None: absent, foreign, another kind or
+    interpreter, truncated."""
+    try:
+        if _foreign(path.parent) or _foreign(path):
+            return None
+        blob = path.read_bytes()
+        if not blob.startswith(kind):
+            return None
+        at = len(kind)
+        size = int.from_bytes(blob[at: at + 8], "little")
+        header = json.loads(blob[at + 8: at + 8 + size])
+        if header.get("sre") != _sre_tag():
+            return None
+        words = array.array(_CODE_TYPE)
+        words.frombytes(blob[at + 8 + size:])
+        return header, [words[start: start + length].tolist() for start, length in header["spans"]]
+    except Exception:  # noqa: BLE001 - any unreadable file is simply not used
+        return None
+
+
+def _rebuild(pattern: str, built: dict[str, Any], code: list[int]) -> re.Pattern[str]:
+    """The pattern from its saved sre code (``_sre.compile`` validates the code; it raises if it is bad)."""
+    import _sre
+
+    return _sre.compile(pattern, built["flags"], code, built["groups"], built["groupindex"],
+                        tuple(built["indexgroup"]))
 
 
 def _write(path: Path, payload: bytes) -> None:
@@ -118,7 +158,7 @@ def _foreign(path: Path) -> bool:
 
 # --- the domain's own patterns -----------------------------------------------------------------
 
-_PATTERNS_FORMAT = b"tailor-patterns 1\n"
+_PATTERNS_FORMAT = b"tailor-patterns 2\n"
 _saved: dict[str, tuple[dict[str, Any], list[int]]] | None = None  # key -> (built, code): read once per process
 _made: dict[str, tuple[dict[str, Any], list[int]]] = {}  # compiled by this process: saved at exit
 
@@ -132,37 +172,22 @@ def _pattern_key(pattern: str, flags: int) -> str:
 
 
 def _read_patterns() -> dict[str, tuple[dict[str, Any], list[int]]]:
-    path = _patterns_path()
+    found = _unpack(_patterns_path(), _PATTERNS_FORMAT)
+    if found is None:
+        return {}
+    header, codes = found
     try:
-        if _foreign(path.parent) or _foreign(path):
-            return {}
-        blob = path.read_bytes()
-        if not blob.startswith(_PATTERNS_FORMAT):
-            return {}
-        at = len(_PATTERNS_FORMAT)
-        size = int.from_bytes(blob[at: at + 8], "little")
-        header = json.loads(blob[at + 8: at + 8 + size])
-        if header.get("sre") != _sre_tag():
-            return {}
-        words = array.array(_CODE_TYPE)
-        words.frombytes(blob[at + 8 + size:])
-        return {key: (built, words[start: start + length].tolist())
-                for key, (built, start, length) in header["entries"].items()}
-    except Exception:  # noqa: BLE001 - absent, foreign, truncated: compile as usual
+        return {key: (built, code) for (key, built), code in zip(header["entries"], codes, strict=True)}
+    except (TypeError, ValueError):
         return {}
 
 
 def _save_patterns() -> None:
-    entries: dict[str, list[Any]] = {}
-    words = array.array(_CODE_TYPE)
-    try:
-        for key, (built, code) in {**(_saved or {}), **_made}.items():
-            entries[key] = [built, len(words), len(code)]
-            words.extend(code)
-    except OverflowError:
-        return
-    header = json.dumps({"sre": _sre_tag(), "entries": entries}).encode("utf-8")
-    _write(_patterns_path(), _PATTERNS_FORMAT + len(header).to_bytes(8, "little") + header + words.tobytes())
+    kept = {**(_saved or {}), **_made}
+    payload = _pack(_PATTERNS_FORMAT, {"entries": [[key, built] for key, (built, _) in kept.items()]},
+                    [code for _, code in kept.values()])
+    if payload is not None:
+        _write(_patterns_path(), payload)
 
 
 def regex(pattern: str, flags: int = 0) -> re.Pattern[str]:
@@ -175,12 +200,8 @@ def regex(pattern: str, flags: int = 0) -> re.Pattern[str]:
     key = _pattern_key(pattern, flags)
     found = _saved.get(key) or _made.get(key)
     if found is not None:
-        built, code = found
         try:
-            import _sre
-
-            return _sre.compile(pattern, built["flags"], code, built["groups"], built["groupindex"],
-                                tuple(built["indexgroup"]))
+            return _rebuild(pattern, *found)
         except Exception:  # noqa: BLE001 - saved by another build of the interpreter: compile anew
             pass
     made = _code_of(pattern, flags)
@@ -197,31 +218,13 @@ def regex(pattern: str, flags: int = 0) -> re.Pattern[str]:
 
 def load(source: Path, digest: str) -> tuple[re.Pattern[str], dict[str, Any]] | None:
     """(the compiled pattern, the tables) saved for ``digest``, or None (absent, stale, foreign or unreadable)."""
-    path = store_path(source)
-    tag = _sre_tag()
-    if not tag:
+    if not _sre_tag():
         return None
-    try:
-        if _foreign(path.parent) or _foreign(path):
-            return None
-        blob = path.read_bytes()
-    except OSError:
+    found = _unpack(store_path(source), _FORMAT)
+    if found is None or found[0].get("digest") != digest:
         return None
+    header, codes = found
     try:
-        if not blob.startswith(_FORMAT):
-            return None
-        at = len(_FORMAT)
-        size = int.from_bytes(blob[at: at + 8], "little")
-        header = json.loads(blob[at + 8: at + 8 + size])
-        if header.get("digest") != digest or header.get("sre") != tag:
-            return None
-        words = array.array(_CODE_TYPE)
-        words.frombytes(blob[at + 8 + size:])
-        built = header["built"]
-        import _sre
-
-        regex = _sre.compile(header["pattern"], built["flags"], words.tolist(), built["groups"], built["groupindex"],
-                             tuple(built["indexgroup"]))
-        return regex, header["tables"]
-    except Exception:  # noqa: BLE001 - a truncated or foreign-format file: compile anew
+        return _rebuild(header["pattern"], header["built"], codes[0]), header["tables"]
+    except Exception:  # noqa: BLE001 - code that does not validate: compile anew
         return None

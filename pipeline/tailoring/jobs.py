@@ -58,7 +58,7 @@ _ANY_OF_BEFORE = regex(r"\b(?:(?:at\s+least\s+)?(?:one|two)\s+of|any\s+of|either
 # "FreeRTOS, Zephyr, ThreadX or similar": a list of examples, any of which will do.
 _OR_SIMILAR_AFTER = regex(r"\s*,?\s*(?:or|and/or)\s+(?:similar|equivalent|comparable|other|another|alternatives?)\b",
                           re.IGNORECASE)
-_NUMBER_WORDS = {w: i for i, w in enumerate("zero one two three four five six seven eight nine ten eleven twelve".split())}
+NUMBER_WORDS = {w: i for i, w in enumerate("zero one two three four five six seven eight nine ten eleven twelve".split())}
 _YEARS_RE = regex(
     r"(?:(?:at\s+least|minimum(?:\s+of)?|min\.?|over|more\s+than)\s+)?"
     r"\b(\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\b\s*(?:\+|plus)?\s*"
@@ -118,7 +118,7 @@ def _years(text: str) -> float | None:
     best = None
     for m in _YEARS_RE.finditer(text):
         raw = m.group(1).lower()
-        low = int(raw) if raw.isdigit() else _NUMBER_WORDS[raw]
+        low = int(raw) if raw.isdigit() else NUMBER_WORDS[raw]
         tail = text[m.end(): m.end() + 60].lower()
         head = text[max(0, m.start() - 60): m.start()].lower()
         if re.search(r"\b(?:ago|old|warranty|anniversary|in business|founded)\b", tail + " " + head):

@@ -8,7 +8,7 @@ from datetime import date
 from tailor.pipeline.tailoring._compiled import regex
 from tailor.pipeline.tailoring._dates import points, total_years
 from tailor.pipeline.tailoring._text import resume_pieces
-from tailor.pipeline.tailoring.jobs import DEGREE_RANK, degrees_in, seniority_of
+from tailor.pipeline.tailoring.jobs import DEGREE_RANK, NUMBER_WORDS, degrees_in, seniority_of
 from tailor.pipeline.tailoring.models import (
     Degree,
     Resume,
@@ -20,7 +20,6 @@ from tailor.pipeline.tailoring.models import (
 )
 from tailor.pipeline.tailoring.taxonomy import Taxonomy, normalise
 
-_NUMBER_WORDS = {w: i for i, w in enumerate("zero one two three four five six seven eight nine ten eleven twelve".split())}
 # "6+ years of experience", "over 8 years in ...", "10 years of proven experience as ...": stated, not dated.
 _STATED_YEARS_RE = regex(
     r"\b(?:over\s+|more\s+than\s+|nearly\s+|almost\s+)?(\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
@@ -91,7 +90,7 @@ def stated_years(resume: Resume) -> tuple[float, str]:
     for line in lines:
         for m in _STATED_YEARS_RE.finditer(line or ""):
             raw = m.group(1).lower()
-            value = float(raw) if raw.isdigit() else float(_NUMBER_WORDS[raw])
+            value = float(raw) if raw.isdigit() else float(NUMBER_WORDS[raw])
             if 0 < value <= 50 and value > best[0]:
                 best = (value, line.strip()[:300])
     return best

@@ -141,8 +141,11 @@ class _Relevance:
         dated = [(r.start or "", r.end) for r in self.roles if r.start]
         self.years = total_years(dated, profile.reference) if dated else 0.0
         self.stated = False
+        # The requirements the verdict counts: the required ones, or every skill when none is marked required.
         required = skill_units(job.required) or skill_units(job.skills)
-        covered = sum(1 for u in required if unit_credit(u, profile)[0] > 0) / len(required) if required else 0.0
+        self.required_units = len(required)
+        self.required_met = sum(1 for u in required if unit_credit(u, profile)[0] > 0)
+        covered = self.required_met / len(required) if required else 0.0
         title_overlap = any(self.wanted & set(content_words(t)) for t in profile.titles)
         self.resume_relevant = bool(self.roles) or title_overlap or covered >= 0.3
         if not dated and profile.stated_years and self.resume_relevant:
@@ -227,10 +230,8 @@ def fit_band(total: float, overqualified: bool = False) -> str:
     return band
 
 
-def _verdict(fit: str, job: JobProfile, profile: ResumeProfile, rel: _Relevance, overqualified: bool) -> str:
-    units = skill_units(job.required) or skill_units(job.skills)
-    met = sum(1 for u in units if unit_credit(u, profile)[0] > 0)
-    parts = [f"evidences {met} of {len(units)} {'required ' if job.required else ''}skills"]
+def _verdict(fit: str, job: JobProfile, rel: _Relevance, overqualified: bool) -> str:
+    parts = [f"evidences {rel.required_met} of {rel.required_units} {'required ' if job.required else ''}skills"]
     if job.years:
         kind = "stated" if rel.stated else "in relevant roles"
         parts.append(f"{rel.years:g} years {kind} of {job.years:g}+ asked")
@@ -271,5 +272,5 @@ def score_ats(resume: Resume, profile: ResumeProfile, job: JobProfile) -> AtsSco
         matched=tuple(h.skill for h in job.skills if h.skill in evidenced),
         missing=tuple(missing),
         fit=fit,  # type: ignore[arg-type]
-        verdict=_verdict(fit, job, profile, rel, overqualified),
+        verdict=_verdict(fit, job, rel, overqualified),
     )

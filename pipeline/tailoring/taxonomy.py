@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from tailor.pipeline.errors import ConfigError
+from tailor.pipeline.tailoring import _compiled
 from tailor.pipeline.tailoring._compiled import regex
 
 # A space or hyphen inside a skill name matches any run of spaces, hyphens or a line break.
@@ -417,15 +418,11 @@ def default_taxonomy_path() -> Path:
 @functools.cache
 def _matcher_source() -> bytes:
     """The code that turns the YAML into a matcher: a saved matcher is stale when it changes."""
-    from tailor.pipeline.tailoring import _compiled
-
     return Path(__file__).read_bytes() + Path(_compiled.__file__).read_bytes()
 
 
 @functools.cache
 def _load(path: Path) -> Taxonomy:
-    from tailor.pipeline.tailoring import _compiled
-
     try:
         raw = path.read_bytes()
     except OSError as exc:
