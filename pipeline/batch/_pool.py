@@ -20,6 +20,7 @@ import contextlib
 import multiprocessing
 import os
 import signal
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -144,6 +145,28 @@ def _start_forkserver(context: Any) -> None:
         signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
+@contextlib.contextmanager
+def _main_script_hidden() -> Iterator[None]:
+    """Worker processes started meanwhile do not run this process's script again.
+
+    multiprocessing hands a new process the path of ``__main__``'s file, and the process runs
+    it as ``__mp_main__`` (``spawn.get_preparation_data``): for the ``tailor`` console script,
+    the CLI again, in every worker. A worker needs only what the fork server preloaded and the
+    functions it is sent (module-level, by name), so the path is hidden while workers start.
+    A ``python -m`` main (a ``__spec__``) is not re-run by multiprocessing: nothing to hide.
+    """
+    main = sys.modules.get("__main__")
+    path = getattr(main, "__file__", None)
+    if main is None or path is None or getattr(main, "__spec__", None) is not None:
+        yield
+        return
+    del main.__file__
+    try:
+        yield
+    finally:
+        main.__file__ = path
+
+
 class ChunkPool(Generic[_Chunk]):
     """``fn(chunk)`` on ``workers`` processes; ``completed()`` hands back ``(chunk, result | error)`` pairs."""
 
@@ -194,7 +217,8 @@ class ChunkPool(Generic[_Chunk]):
                 self._workers, mp_context=self._context, initializer=_init_worker, initargs=self._initargs
             )
         try:
-            future = self._executor.submit(self._fn, chunk)
+            with _main_script_hidden():  # a submit is where the pool starts its worker processes
+                future = self._executor.submit(self._fn, chunk)
         except BrokenProcessPool as error:  # broke between two completions: this chunk did not start
             future = Future()
             future.set_exception(error)

@@ -1,9 +1,10 @@
 """Run a batch: stream the plan, skip what is up to date, tailor the rest, report each outcome.
 
 The local provider is CPU-bound: its items go in chunks of ``CHUNK_SIZE`` to an
-``Executor``: worker processes (``executor_pool``, one Session each) or, with
+``Executor``: worker processes (``executor_pool``, one Session each), this process
+when the whole batch fits one chunk (``executor_inline``: no pool to start), or, with
 ``executor="dask"``, a Dask cluster whatever the provider (``_dask``). One loop
-(``Batch._run_chunks``) drives either. I/O-bound providers (simulated) run in this
+(``Batch._run_chunks``) drives each. I/O-bound providers (simulated) run in this
 process with async concurrency over one Session. Either way outcomes reach
 ``on_outcome`` as they finish, successes are recorded in the --out manifest at once,
 and ``should_stop`` (Ctrl-C) stops the intake: items in flight finish, the rest are
@@ -21,6 +22,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from tailor.pipeline.batch.executor import CHUNK_SIZE, Executor, Finished, WorkItem, lost_reason
+from tailor.pipeline.batch.executor_inline import InlineExecutor, interruptible
+from tailor.pipeline.batch.executor_inline import available as inline_available
 from tailor.pipeline.batch.inprocess import run_in_process
 from tailor.pipeline.batch.plan import (
     Namer,
@@ -80,12 +83,13 @@ class Batch:
                 index.record(outcome.item.name, fingerprint, outcome.score_before, outcome.score_after)
             on_outcome(outcome)
 
-        if self.use_cache and self.settings.cache.enabled:
+        inline = self.uses_processes and self._fits_inline()
+        if self.use_cache and self.settings.cache.enabled and not inline:  # inline, the first item analyses each job
             self._warm_jobs()
         plan = self._plan(index, fingerprint)
         try:
             if self.executor == "dask" or self.uses_processes:
-                stopped = self._run_chunks(plan, report, index, should_stop)
+                stopped = self._run_chunks(plan, report, index, should_stop, inline=inline)
             else:
                 to_run = _not_skipped(_until(plan, should_stop), report)
                 run_in_process(
@@ -133,11 +137,28 @@ class Batch:
 
     # --- chunks on an executor -------------------------------------------------
 
+    def _fits_inline(self) -> bool:
+        """No pool for this batch: it fits one chunk, and every item can be interrupted in this process.
+
+        (``executor_inline``: a pool's start-up costs more than a handful of items, and the
+        per-item time limit still holds.)
+        """
+        if self.executor != "local" or not inline_available():
+            return False
+        setting = self.settings.tailoring.output_format
+        total = 0
+        for found in walk_resumes(self.folder, exclude=self.out):
+            total += len(self.jobs)
+            if total > CHUNK_SIZE or not interruptible(found.path, resolve_format(found.path, None, None, setting)):
+                return False
+        return True
+
     def _chunk_size(self) -> int:
         """CHUNK_SIZE, or less for a batch too small to give every worker a chunk of that size.
 
-        Seven items in one chunk of eight would run on one worker however many there are;
-        split four and three, two workers share them.
+        Twelve items as chunks of eight and four would leave one of two workers idle for
+        most of the batch; split six and six, the two share it. (A batch of one chunk has
+        no pool at all: ``_fits_inline``.)
         """
         workers = self.workers or 1
         if workers <= 1 or self.executor == "dask":
@@ -145,8 +166,10 @@ class Batch:
         total = self.count()
         return max(1, min(CHUNK_SIZE, -(-total // workers)))
 
-    def _open_executor(self) -> Executor:
+    def _open_executor(self, should_stop: Callable[[], bool], *, inline: bool) -> Executor:
         settings_data = self.settings.model_dump(mode="json")
+        if inline:
+            return InlineExecutor(settings_data, use_cache=self.use_cache, batch_id=self.batch_id, should_stop=should_stop)
         if self.executor == "dask":
             from tailor.pipeline.batch._dask import DaskExecutor
 
@@ -163,6 +186,8 @@ class Batch:
         report: Callable[..., None],
         index: OutputIndex,
         should_stop: Callable[[], bool],
+        *,
+        inline: bool = False,
     ) -> bool:
         """The items not up to date, in chunks, on the executor; True when stopped early.
 
@@ -170,10 +195,11 @@ class Batch:
         cancels those not yet started, and its workers stop between items) and are
         recorded, so their outputs are not redone on the next run.
         """
-        with contextlib.closing(self._open_executor()) as executor:
+        with contextlib.closing(self._open_executor(should_stop, inline=inline)) as executor:
             history = _ParentHistory.open(self.settings, self.warn) if executor.parent_writes_history else None
             try:
-                return self._drive(executor, _until(plan, should_stop), report, index, should_stop, history)
+                size = CHUNK_SIZE if inline else self._chunk_size()
+                return self._drive(executor, _until(plan, should_stop), report, index, should_stop, history, size)
             finally:
                 if history is not None:
                     history.close()
@@ -186,6 +212,7 @@ class Batch:
         index: OutputIndex,
         should_stop: Callable[[], bool],
         history: _ParentHistory | None,
+        size: int,
     ) -> bool:
         pending: dict[int, BatchItem] = {}  # items sent and not yet reported, by index
         killed = False  # the workers were ended by a stop that could not wait: their items did not run
@@ -222,7 +249,6 @@ class Batch:
             return executor.given_up or should_stop()
 
         chunk: list[WorkItem] = []
-        size = self._chunk_size()
         for item, done in plan:
             if done is not None:
                 report(_skipped(item, done))

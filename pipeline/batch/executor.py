@@ -1,8 +1,8 @@
 """Where a batch's chunks run: the ``Executor`` protocol the driver loops over, and its vocabulary.
 
 The driver (``driver.Batch``) gathers items into chunks of ``CHUNK_SIZE`` and hands
-them to an executor: worker processes on this machine (``executor_pool``) or a Dask
-cluster (``_dask``). A chunk comes back as its ``ChunkResult`` or as the error that
+them to an executor: worker processes on this machine (``executor_pool``), this process
+for a batch that fits one chunk (``executor_inline``), or a Dask cluster (``_dask``). A chunk comes back as its ``ChunkResult`` or as the error that
 lost it whole; ``lost_reason`` words that error for each of its items.
 """
 

@@ -55,7 +55,8 @@ class _KeptRecords:
 class ChunkRunner:
     """This process's batch session: settings, taxonomy and Session, opened once; runs chunks."""
 
-    def __init__(self, settings_data: dict[str, Any], use_cache: bool, batch_id: str, keep_history: bool = False) -> None:
+    def __init__(self, settings_data: dict[str, Any], use_cache: bool, batch_id: str, keep_history: bool = False,
+                 *, settle: bool = False) -> None:
         from tailor.config import Settings
         from tailor.pipeline.app.session import Session
         from tailor.pipeline.tailoring.taxonomy import load_taxonomy
@@ -82,6 +83,9 @@ class ChunkRunner:
         # row, if there is a history); where the parent writes the history (Dask), it writes both.
         self.writes_manifest = self._kept is None
         self._wait_for_log = self.session.history is not None
+        # ``settle``: a chunk returns only once its items' history rows are written (in-process
+        # batches: nothing of an earlier item is still running when a later one is interrupted).
+        self._settle = settle and self._wait_for_log
 
     @property
     def is_open(self) -> bool:
@@ -95,6 +99,19 @@ class ChunkRunner:
             runner.run(self.session.__aexit__(None, None, None))
         finally:
             runner.close()
+
+    def abandon(self) -> None:
+        """Close after an item was interrupted mid-run: its tasks are cancelled first, so none of its work goes on."""
+        runner = self._runner
+        if runner is None:
+            return
+        tasks = [task for task in asyncio.all_tasks(runner.get_loop()) if not task.done()]
+        for task in tasks:
+            task.cancel()
+        if tasks:
+            with contextlib.suppress(Exception):
+                runner.run(asyncio.wait(tasks, timeout=_SETTLE_S))
+        self.close()
 
     def run(self, chunk: list[WorkItem]) -> ChunkResult:
         """Tailor each item of ``chunk``; every failure stays its own. Results, new warnings, kept records."""
@@ -141,7 +158,7 @@ class ChunkRunner:
                     manifest.scored(outcome.ats_before.total, outcome.ats_after.total)
             finally:
                 _item.reset(token)
-        if self._kept is not None and logged:
+        if (self._kept is not None or self._settle) and logged:
             # The log step runs in the background: let it finish before the chunk's records go back.
             with contextlib.suppress(TimeoutError):
                 async with asyncio.timeout(_SETTLE_S):

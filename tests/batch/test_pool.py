@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from concurrent.futures import CancelledError
 from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path
 
 from tailor.pipeline.batch._pool import ChunkPool
 from tests.batch._crashy import double_or_die, slow_double
@@ -54,3 +58,30 @@ def test_stop_cancels_queued_chunks_and_workers_stop_between_items() -> None:
     assert cancelled  # queued chunks never started
     for r in partial:  # a started chunk stopped between items: done ones kept, the rest marked
         assert r == sorted(r, key=lambda v: v is None)
+
+
+def test_workers_never_run_the_parent_script_again(tmp_path: Path) -> None:
+    # Issue 16: under the `tailor` console script each worker re-ran the script as `__mp_main__`
+    # (multiprocessing sends it __main__'s path), importing the CLI once per worker. The script
+    # here leaves a mark each time its top level runs: only the parent's run may leave one.
+    script = tmp_path / "console_script.py"
+    script.write_text(
+        "import os, sys\n"
+        f"open(os.path.join({str(tmp_path)!r}, f'ran-{{os.getpid()}}-{{__name__}}'), 'w').close()\n"
+        "if __name__ == '__main__':\n"
+        "    from tailor.pipeline.batch._pool import ChunkPool\n"
+        "    with ChunkPool(sorted, workers=2, max_in_flight=2) as pool:\n"
+        "        pool.submit([3, 1, 2]); pool.submit([9, 8])\n"
+        "        done = []\n"
+        "        while pool.in_flight:\n"
+        "            done += pool.completed(5.0)\n"
+        "    print(sorted(result for _, result in done))\n"
+        "    print(hasattr(sys.modules['__main__'], '__file__'))\n",
+        encoding="utf-8",
+    )
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120, check=False,
+                          env=os.environ.copy(), cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split("\n")[:2] == ["[[1, 2, 3], [8, 9]]", "True"]  # the work ran; __file__ is back
+    marks = sorted(p.name.split("-", 2)[2] for p in tmp_path.glob("ran-*"))
+    assert marks == ["__main__"], marks  # before: one `__mp_main__` mark per worker as well

@@ -18,6 +18,7 @@ from typing import Any
 
 import pytest
 
+from tailor.pipeline.batch.executor import CHUNK_SIZE
 from tests.reliability.conftest import JOB, RESUME, SAMPLES, Invoke, assert_one_line_error, cli_process
 
 
@@ -231,13 +232,20 @@ def test_a_resume_far_past_the_size_of_one_is_refused_at_once(tailor: Invoke, tm
     assert "20,000 bullets" in err and not (tmp_path / "out.txt").exists()
 
 
-@pytest.fixture
-def slow_folder(tmp_path: Path) -> tuple[Path, Path]:
+@pytest.fixture(params=["in_process", "worker_pool"])
+def slow_folder(request: pytest.FixtureRequest, tmp_path: Path) -> tuple[Path, Path]:
+    """A batch with one huge item: small enough to run in process, or (padded) on a worker pool."""
+    return _slow_folder(tmp_path, pool=request.param == "worker_pool")
+
+
+def _slow_folder(tmp_path: Path, *, pool: bool) -> tuple[Path, Path]:
     folder = tmp_path / "cvs"
     folder.mkdir()
     _huge_resume(folder / "0huge.md")  # first: the others share its chunk
     shutil.copy(RESUME, folder / "a.md")
     shutil.copy(SAMPLES / "resumes" / "account_executive.txt", folder / "b.txt")
+    for n in range(CHUNK_SIZE if pool else 0):  # past one chunk, a batch starts worker processes
+        shutil.copy(RESUME, folder / f"pad{n}.md")
     config = tmp_path / "limit.yaml"  # the readers' own limits raised: this item must be slow, not refused
     config.write_text(f"{_RAISED}batch:\n  item_timeout_seconds: 1\n", encoding="utf-8")
     (tmp_path / "raised.yaml").write_text(_RAISED, encoding="utf-8")
@@ -254,7 +262,9 @@ def test_an_item_past_the_time_limit_fails_alone_and_its_chunk_runs_on(env: dict
     assert code == 1, err
     items = {Path(i["resume"]).name: i for i in json.loads(out)["items"]}
     assert items["0huge.md"]["status"] == "failed" and "took longer than 1 s" in items["0huge.md"]["error"]
-    assert items["a.md"]["status"] == items["b.txt"]["status"] == "ok"
+    # In process the item is interrupted; on a pool its worker is ended and replaced.
+    assert ("the worker replaced" in items["0huge.md"]["error"]) == (len(items) > 3)
+    assert all(item["status"] == "ok" for name, item in items.items() if name != "0huge.md")
     assert time.monotonic() - started < 60  # the huge item alone would take far longer
 
 
@@ -275,8 +285,8 @@ def test_a_signal_ends_a_batch_at_once_whatever_an_item_is_doing(env: dict[str, 
 
 
 @pytest.mark.slow
-def test_workers_die_with_their_parent(env: dict[str, str], tmp_path: Path, slow_folder: tuple[Path, Path]) -> None:
-    folder, _ = slow_folder
+def test_workers_die_with_their_parent(env: dict[str, str], tmp_path: Path) -> None:
+    folder, _ = _slow_folder(tmp_path, pool=True)
     process = subprocess.Popen([sys.executable, "-m", "tailor.cli", "batch", str(folder), "--job", str(JOB), "--out",
                                 str(tmp_path / "out"), "--workers", "1", "--quiet", "--no-cache",
                                 "--config", str(tmp_path / "raised.yaml")],
