@@ -20,6 +20,9 @@ def main() -> None:
     if code is None:
         code = _plain_run(sys.argv[1:], os.environ)
     if code is None:
+        from tailor.cli._plugin_scan import skip_plugin_scan
+
+        skip_plugin_scan(os.environ)  # before the CLI's imports build the first pydantic model
         from tailor.cli.app import main as full
 
         full()
@@ -43,7 +46,9 @@ def _plain_run(argv: list[str], environ: os._Environ[str]) -> int | None:
     request = Request.parse(argv)
     if request is None or "_TAILOR_COMPLETE" in environ:
         return None
-    environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")  # as cli.app.main does
+    from tailor.cli._plugin_scan import skip_plugin_scan
+
+    skip_plugin_scan(environ)  # as the full CLI does
     from tailor.cli.commands._run_body import run_command
     from tailor.cli.errors import guarded
 
