@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -47,3 +48,24 @@ def test_with_every_plugin_off_the_scan_and_its_imports_are_skipped() -> None:
 @pytest.mark.parametrize("named", ["logfire", ""])
 def test_plugins_named_or_allowed_keep_pydantic_s_own_loader(named: str) -> None:
     assert _probe(named) == [False, True, named]  # the real loader, and its scan
+
+
+def test_a_pydantic_that_asks_its_loader_for_more_is_left_alone(tmp_path: Path) -> None:
+    plugin = tmp_path / "pydantic" / "plugin"
+    plugin.mkdir(parents=True)
+    (tmp_path / "pydantic" / "__init__.py").write_text("", encoding="utf-8")
+    (plugin / "__init__.py").write_text("", encoding="utf-8")
+    (plugin / "_loader.py").write_text("def get_plugins():\n    return ()\n", encoding="utf-8")
+    (plugin / "_schema_validator.py").write_text("from ._loader import get_plugins, _plugins\n", encoding="utf-8")
+    probe = "from tailor.cli._plugin_scan import skip_plugin_scan; print(skip_plugin_scan({}))"
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=False,
+                          env={**os.environ, "PYTHONPATH": str(tmp_path)})
+    assert done.stdout.strip() == "False", done.stderr
+
+
+def test_help_does_not_import_pydantic_to_check_its_loader() -> None:
+    done = subprocess.run([sys.executable, "-X", "importtime", "-m", "tailor.cli", "--help"], capture_output=True,
+                          text=True, timeout=60, check=False)
+    assert done.returncode == 0, done.stderr
+    imported = {line.rsplit("|", 1)[-1].strip() for line in done.stderr.splitlines() if line.startswith("import time:")}
+    assert "tailor.cli._plugin_scan" in imported and "pydantic" not in imported
