@@ -80,12 +80,12 @@ def _folders(environ: Mapping[str, str], cwd: str) -> tuple[Path, Path] | None:
         return None
     if os.path.isfile(os.path.join(cwd, "tailor.yaml")):
         return None
-    import platformdirs
+    from tailor.pipeline.user_dirs import user_cache_dir, user_config_dir, user_data_dir
 
-    if os.path.isfile(os.path.join(platformdirs.user_config_dir("tailor"), "config.yaml")):
+    if os.path.isfile(os.path.join(user_config_dir(), "config.yaml")):
         return None
-    cache = environ.get("TAILOR_CACHE_DIR") or platformdirs.user_cache_dir("tailor")
-    data = environ.get("TAILOR_DATA_DIR") or platformdirs.user_data_dir("tailor")
+    cache = environ.get("TAILOR_CACHE_DIR") or user_cache_dir()
+    data = environ.get("TAILOR_DATA_DIR") or user_data_dir()
     return Path(os.path.join(cwd, os.path.expanduser(cache))), Path(os.path.join(cwd, os.path.expanduser(data)))
 
 

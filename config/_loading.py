@@ -201,9 +201,9 @@ def _find_user_file(explicit: Path | None, cwd: Path) -> Path | None:
     local = cwd / LOCAL_FILE_NAME
     if local.is_file():
         return local
-    from platformdirs import user_config_dir
+    from tailor.pipeline.user_dirs import user_config_dir
 
-    user = Path(user_config_dir("tailor")) / "config.yaml"
+    user = Path(user_config_dir()) / "config.yaml"
     return user if user.is_file() else None
 
 

@@ -142,21 +142,21 @@ class Settings(_Section):
 
     @property
     def cache_dir(self) -> Path:
-        """The L2 cache folder: the setting, else the platform's user cache folder."""
+        """The L2 cache folder: the setting, else the platform's user cache folder (as platformdirs names it)."""
         if self.cache.dir is not None:
             return self.cache.dir
-        from platformdirs import user_cache_dir
+        from tailor.pipeline.user_dirs import user_cache_dir
 
-        return Path(user_cache_dir("tailor"))
+        return Path(user_cache_dir())
 
     @property
     def data_dir(self) -> Path:
         """Where run history lives: the setting, else the platform's user data folder."""
         if self.history.dir is not None:
             return self.history.dir
-        from platformdirs import user_data_dir
+        from tailor.pipeline.user_dirs import user_data_dir
 
-        return Path(user_data_dir("tailor"))
+        return Path(user_data_dir())
 
     @property
     def history_path(self) -> Path:
