@@ -2,7 +2,8 @@
 
 Each command module holds its signature (options from options.py) beside its body;
 the signatures import only Typer, so `tailor --help` imports nothing else, and a
-body imports what it needs (Rich, anyio, the pipeline) when it runs.
+body imports what it needs (Rich, anyio, the pipeline) when it runs. A command line
+that names its command builds the app with that command alone (``build``).
 """
 
 from __future__ import annotations
@@ -14,25 +15,23 @@ import typer
 from typer.core import TyperCommand
 
 from tailor.cli._exiting import exit_now as _exit
-from tailor.cli.commands import analytics, batch, cache, compare, config, pipeline, run
 
-app = typer.Typer(
-    name="tailor",
-    help="Tailor a resume to a job description, honestly and fast, and show where every millisecond went.",
-    no_args_is_help=True,
-    # --install-completion / --show-completion, and the _TAILOR_COMPLETE protocol behind them.
-    add_completion=True,
-    pretty_exceptions_enable=False,
-    # Plain help: Rich's Markdown help renderer costs ~200 ms of imports on every --help.
-    rich_markup_mode=None,
-)
-cache_app = typer.Typer(help="Inspect and manage the two-tier cache.", no_args_is_help=True, rich_markup_mode=None)
-pipeline_app = typer.Typer(help="Inspect the tailoring pipeline.", no_args_is_help=True, rich_markup_mode=None)
-config_app = typer.Typer(help="Inspect the merged settings.", no_args_is_help=True, rich_markup_mode=None)
-app.add_typer(cache_app, name="cache")
-app.add_typer(pipeline_app, name="pipeline")
-app.add_typer(config_app, name="config")
-
+_HELP = "Tailor a resume to a job description, honestly and fast, and show where every millisecond went."
+# The command groups, and each command's (group or None, module under commands/, function).
+_GROUPS = {
+    "cache": "Inspect and manage the two-tier cache.",
+    "pipeline": "Inspect the tailoring pipeline.",
+    "config": "Inspect the merged settings.",
+}
+_COMMANDS: dict[str, list[tuple[str | None, str, str]]] = {
+    "run": [(None, "run", "run")],
+    "batch": [(None, "batch", "batch")],
+    "compare": [(None, "compare", "compare")],
+    "analytics": [(None, "analytics", "analytics")],
+    "cache": [("cache", "cache", name) for name in ("stats", "clear", "invalidate", "warm")],
+    "pipeline": [("pipeline", "pipeline", "show")],
+    "config": [("config", "config", "show")],
+}
 
 
 class _Command(TyperCommand):
@@ -55,7 +54,6 @@ def _print_version(value: bool) -> None:
         raise typer.Exit()
 
 
-@app.callback()
 def _root(
     show_version: Annotated[
         bool, typer.Option("--version", "-V", callback=_print_version, is_eager=True, help="Print the version and exit.")
@@ -64,16 +62,48 @@ def _root(
     """Tailor a resume to a job description, honestly and fast, and show where every millisecond went."""
 
 
-app.command("run", cls=_Command)(run.run)
-app.command("batch", cls=_Command)(batch.batch)
-app.command("compare", cls=_Command)(compare.compare)
-app.command("analytics", cls=_Command)(analytics.analytics)
-cache_app.command("stats", cls=_Command)(cache.stats)
-cache_app.command("clear", cls=_Command)(cache.clear)
-cache_app.command("invalidate", cls=_Command)(cache.invalidate)
-cache_app.command("warm", cls=_Command)(cache.warm)
-pipeline_app.command("show", cls=_Command)(pipeline.show)
-config_app.command("show", cls=_Command)(config.show)
+def build(only: str | None = None) -> typer.Typer:
+    """The ``tailor`` app: every command, or only the one named ``only`` (a command or a group).
+
+    A command line that names its command builds just that one: the other commands'
+    modules and options are neither imported nor turned into Click parameters. Help,
+    errors and completion for the command are the same; the whole app (``tailor``,
+    ``tailor --help``, an unknown command, shell completion) has every command.
+    """
+    from importlib import import_module
+
+    root = typer.Typer(
+        name="tailor",
+        help=_HELP,
+        no_args_is_help=True,
+        # --install-completion / --show-completion, and the _TAILOR_COMPLETE protocol behind them.
+        add_completion=True,
+        pretty_exceptions_enable=False,
+        # Plain help: Rich's Markdown help renderer costs ~200 ms of imports on every --help.
+        rich_markup_mode=None,
+    )
+    root.callback()(_root)
+    groups: dict[str, typer.Typer] = {}
+    for name, commands in _COMMANDS.items():
+        if only is not None and name != only:
+            continue
+        for group, module_name, function in commands:
+            target = root
+            if group is not None:
+                if group not in groups:
+                    groups[group] = typer.Typer(help=_GROUPS[group], no_args_is_help=True, rich_markup_mode=None)
+                    root.add_typer(groups[group], name=group)
+                target = groups[group]
+            command = getattr(import_module(f"tailor.cli.commands.{module_name}"), function)
+            target.command(function if group is not None else name, cls=_Command)(command)
+    return root
+
+
+def __getattr__(name: str) -> Any:
+    if name == "app":  # the whole app (tests, tools): built on first use, once
+        whole = globals()["app"] = build()
+        return whole
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def main() -> None:
@@ -86,6 +116,9 @@ def main() -> None:
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     _accept_click_completion_order(os.environ)
 
+    named = sys.argv[1] if len(sys.argv) > 1 else None
+    whole = named not in _COMMANDS or "_TAILOR_COMPLETE" in os.environ
+    app = build() if whole else build(named)
     try:
         code = app(standalone_mode=False, prog_name="tailor")  # "tailor" also under python -m tailor.cli
     except Exception as error:  # click's usage errors: a bad option value, a missing argument

@@ -11,14 +11,16 @@ import sys
 
 
 def main() -> None:
-    try:
-        from tailor.cli._fast import serve
+    code = None
+    if sys.argv[1:2] == ["run"]:  # only a run has a fast path or a plain form: other commands skip their imports
+        try:
+            from tailor.cli._fast import serve
 
-        code = serve(sys.argv[1:], os.environ, os.getcwd())
-    except Exception:  # noqa: BLE001 - the fast path is an optimisation: any surprise takes the full path
-        code = None
-    if code is None:
-        code = _plain_run(sys.argv[1:], os.environ)
+            code = serve(sys.argv[1:], os.environ, os.getcwd())
+        except Exception:  # noqa: BLE001 - the fast path is an optimisation: any surprise takes the full path
+            code = None
+        if code is None:
+            code = _plain_run(sys.argv[1:], os.environ)
     if code is None:
         from tailor.cli._plugin_scan import skip_plugin_scan
 

@@ -74,7 +74,8 @@ def run_command(
             data["what_if"] = [w.to_dict() for w in what_if(outcome.full_report)]
         printed = json.dumps(data) + "\n"
     else:
-        from tailor.cli.render.outcome import console, render_outcome
+        from tailor.cli.render.console import console
+        from tailor.cli.render.outcome import render_outcome
 
         screen = console()
         with screen.capture() as captured:  # exactly what would be written, for the whole-run record too

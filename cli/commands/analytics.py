@@ -52,7 +52,7 @@ def analytics_command(*, since: str | None, by: str | None, config: Path | None,
     if as_json:
         sys.stdout.write(json.dumps(analytics.to_dict()) + "\n")
         return 0
-    from tailor.cli.render.outcome import console
+    from tailor.cli.render.console import console
 
     out = console()
     if analytics.overall.runs == 0:

@@ -171,7 +171,7 @@ def batch_command(
         }
         sys.stdout.write(json.dumps(data) + "\n")
     else:
-        from tailor.cli.render.outcome import console
+        from tailor.cli.render.console import console
 
         _render(console(), batch, summary, tally.failures, ranking, warnings)
     if interrupted:
@@ -286,7 +286,7 @@ def _progress(batch: Batch, enabled: bool) -> Iterator[Callable[[ItemOutcome], N
         TimeRemainingColumn,
     )
 
-    from tailor.cli.render.outcome import error_console
+    from tailor.cli.render.console import error_console
 
     progress = Progress(
         TextColumn("[bold]{task.description}"),
@@ -329,7 +329,7 @@ def _render(
     from rich.table import Table
     from rich.text import Text
 
-    from tailor.cli.render.outcome import ms
+    from tailor.cli.render.console import ms
     from tailor.cli.render.safe import data, shown
 
     note = batch.skipped_files

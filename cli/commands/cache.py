@@ -31,7 +31,7 @@ def stats(config: ConfigOpt = None, as_json: JsonOpt = False) -> None:
 
 
 def stats_command(*, config: Path | None, as_json: bool) -> int:
-    from tailor.pipeline.app.session import open_cache
+    from tailor.pipeline.app.caching import open_cache
 
     settings = settings_from_flags(config)
     with open_cache(settings) as cache:
@@ -39,7 +39,7 @@ def stats_command(*, config: Path | None, as_json: bool) -> int:
     if as_json:
         _print_json(stats.to_dict())
         return 0
-    from tailor.cli.render.outcome import console
+    from tailor.cli.render.console import console
 
     console().print(_stats_table(stats))
     return 0
@@ -102,7 +102,7 @@ def clear(
 
 
 def clear_command(*, step: str | None, all_: bool, config: Path | None, as_json: bool) -> int:
-    from tailor.pipeline.app.session import open_cache
+    from tailor.pipeline.app.caching import open_cache
 
     settings = settings_from_flags(config)
     if step is not None:
@@ -171,7 +171,7 @@ def invalidate(
 def invalidate_command(
     *, resume: Path | None, job: Path | None, step: str | None, config: Path | None, as_json: bool
 ) -> int:
-    from tailor.pipeline.app.session import open_cache
+    from tailor.pipeline.app.caching import open_cache
     from tailor.pipeline.cache import tag_for
     from tailor.pipeline.errors import InputError
     from tailor.pipeline.readers.inputs import InputFile
@@ -219,7 +219,7 @@ def warm_command(*, jobs: Path, config: Path | None, as_json: bool) -> int:
     else:
         from rich.text import Text
 
-        from tailor.cli.render.outcome import console
+        from tailor.cli.render.console import console
         from tailor.cli.render.safe import shown
 
         out = console()

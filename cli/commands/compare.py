@@ -67,7 +67,7 @@ def compare_command(
     import anyio
     from rich.text import Text
 
-    from tailor.cli.render.outcome import error_console
+    from tailor.cli.render.console import error_console
     from tailor.cli.render.safe import shown
     from tailor.pipeline.app.compare import SCHEDULES, compare_schedules
 
@@ -94,7 +94,7 @@ def compare_command(
     if as_json:
         sys.stdout.write(json.dumps(comparison.to_dict()) + "\n")
         return 0
-    from tailor.cli.render.outcome import console
+    from tailor.cli.render.console import console
 
     out = console()
     render_comparison(out, comparison)
@@ -107,7 +107,8 @@ def render_comparison(out: Console, c: Comparison) -> None:
     from rich.panel import Panel
     from rich.text import Text
 
-    from tailor.cli.render.outcome import ms, what_if_table
+    from tailor.cli.render.console import ms
+    from tailor.cli.render.outcome import what_if_table
 
     out.print(_header(c))
     out.print(_steps_table(c))
@@ -158,7 +159,7 @@ def _steps_table(c: Comparison) -> Table:
     from rich.table import Table
     from rich.text import Text
 
-    from tailor.cli.render.outcome import ms
+    from tailor.cli.render.console import ms
 
     median_run = c.schedules["parallel"].median_run
     critical = set(median_run.critical_path)
@@ -183,7 +184,7 @@ def _schedules_table(c: Comparison) -> Table:
     from rich.table import Table
     from rich.text import Text
 
-    from tailor.cli.render.outcome import ms
+    from tailor.cli.render.console import ms
 
     rows: list[tuple[str, str, Callable[[float], str]]] = [
         ("wall", "wall_ms", ms),
@@ -216,7 +217,7 @@ def _span(low: str, high: str) -> str:
 
 
 def _timelines(c: Comparison, width: int) -> Group:
-    from tailor.cli.render.outcome import ms
+    from tailor.cli.render.console import ms
     from tailor.cli.render.timeline import timelines
 
     runs = {name: stats.median_run for name, stats in c.schedules.items()}

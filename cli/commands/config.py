@@ -28,7 +28,7 @@ def show_command(*, config: Path | None, as_json: bool) -> int:
         return 0
     from rich.table import Table
 
-    from tailor.cli.render.outcome import console
+    from tailor.cli.render.console import console
 
     table = Table(title="Settings (defaults < file < TAILOR_* environment < flags)", title_justify="left")
     table.add_column("key", style="bold")

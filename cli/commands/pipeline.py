@@ -68,7 +68,7 @@ def _draw(graph: Graph, *, mermaid: bool, as_json: bool) -> int:
         return 0
     from rich.tree import Tree
 
-    from tailor.cli.render.outcome import console
+    from tailor.cli.render.console import console
 
     tree = Tree(f"[bold]tailoring pipeline[/] ({len(graph.order)} steps, inputs: {', '.join(graph.inputs)})")
     for level, names in enumerate(graph.levels):

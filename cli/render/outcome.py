@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from typing import TYPE_CHECKING
 
 from rich.console import Console, Group
@@ -10,6 +9,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from tailor.cli.render.console import ms
 from tailor.cli.render.safe import data, shown, shown_lines
 
 if TYPE_CHECKING:
@@ -19,25 +19,6 @@ if TYPE_CHECKING:
 CACHE_STYLE = {"miss": "yellow", "l1": "green", "l2": "green", "stale": "cyan", "off": "dim"}
 FIT_STYLE = {"strong": "green", "good": "green", "partial": "yellow", "poor": "red"}
 STATUS_STYLE = {"ok": "green", "failed": "bold red", "skipped": "yellow", "cancelled": "magenta"}
-
-
-def console() -> Console:
-    return Console(highlight=False)
-
-
-def error_console() -> Console:
-    return Console(file=sys.stderr, highlight=False)
-
-
-def ms(value: float) -> str:
-    """Milliseconds with sensible precision: 0.042 ms, 3.61 ms, 150 ms, 2.31 s."""
-    if value >= 1000:
-        return f"{value / 1000:.2f} s"
-    if value >= 100:
-        return f"{value:.0f} ms"
-    if value >= 1:
-        return f"{value:.2f} ms"
-    return f"{value:.3f} ms"
 
 
 def render_outcome(out: Console, outcome: RunOutcome, *, explain: bool = False, diff: bool = False,

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from rich.console import Group
 from rich.text import Text
 
-from tailor.cli.render.outcome import ms
+from tailor.cli.render.console import ms
 from tailor.pipeline.engine import RunReport, StepReport
 
 BAR = "█"
