@@ -7,7 +7,7 @@ and is printed as its median and as the ratio of its median to that of `python -
 (ratios, not milliseconds, are what carry over between machines). Cases: `--help`, a cold
 `tailor run` (a cache folder of its own each time), a cached one, the same with `--json`,
 `cache stats`, and a 7- and a 200-item batch (cold, fresh output and cache each round) with
-`--workers 1` and `--workers 2`.
+`--workers 1` and `--workers 2`, the two taking turns in the same rounds.
 
 A repeat (the same plain command line again) is answered by the whole-run fast path; the
 "full path" case adds an explicit default flag, which the fast path does not take.
@@ -58,6 +58,19 @@ def alternate(rounds: int, prepare: Callable[[int], tuple[list[str], dict[str, s
     return statistics.median(case), statistics.median(bare)
 
 
+def alternate_all(rounds: int, prepare: Callable[[int], tuple[list[str], dict[str, str]]], cwd: Path,
+                  kinds: int = 2) -> tuple[list[float], float]:
+    """Like ``alternate``, for ``kinds`` cases that take turns (round n is case n % kinds): their medians, and the bare one."""
+    base_env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    cases: list[list[float]] = [[] for _ in range(kinds)]
+    bare = []
+    for n in range(rounds):
+        command, env = prepare(n)
+        bare.append(timed([sys.executable, "-c", "pass"], base_env, cwd))
+        cases[n % kinds].append(timed(command, {**base_env, **env}, cwd))
+    return [statistics.median(times) for times in cases], statistics.median(bare)
+
+
 def make_batch(folder: Path, count: int) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     lines = RESUME.read_text(encoding="utf-8").splitlines()
@@ -98,26 +111,32 @@ def main() -> None:
             ("tailor run, cached, full path", fixed([*run, "--schedule", "parallel"], warm), options.rounds),
             ("tailor cache stats", fixed([TAILOR, "cache", "stats"], warm), options.rounds),
         ]
-        for size in (int(s) for s in options.batch_sizes.split(",")):
-            make_batch(work / f"in-{size}", size)
-            for workers in (1, 2):
-                def batch(n: int, size: int = size, workers: int = workers) -> tuple[list[str], dict[str, str]]:
-                    tag = f"{size}-{workers}-{n}"
-                    return ([TAILOR, "batch", str(work / f"in-{size}"), "--job", str(JOB), "--out", str(work / f"bout-{tag}"),
-                             "--workers", str(workers), "--quiet"], {**data, "TAILOR_CACHE_DIR": str(work / f"bcache-{tag}")})
-                cases.append((f"tailor batch, {size} items, {workers} worker{'s' if workers > 1 else ''}", batch,
-                              options.batch_rounds))
         print(f"cores: {os.cpu_count()}   medians of {options.rounds} rounds (batches: {options.batch_rounds}), "
               "each alternated with `python -c pass`", flush=True)
-        for name, prepare, rounds in cases:
-            case, bare = alternate(rounds, prepare, work)
+
+        def show(name: str, case: float, bare: float) -> None:
             rows.append((name, case, bare))
             print(f"  {name:<34} {case:8.0f} ms   {case / bare:5.1f}x python -c pass ({bare:.0f} ms)", flush=True)
+
+        for name, prepare, rounds in cases:
+            show(name, *alternate(rounds, prepare, work))
+        for size in (int(s) for s in options.batch_sizes.split(",")):
+            make_batch(work / f"in-{size}", size)
+
+            def batch(n: int, size: int = size) -> tuple[list[str], dict[str, str]]:
+                workers = 1 + n % 2  # 1 and 2 workers in turn, in the same rounds: one load for both
+                tag = f"{size}-{workers}-{n}"
+                return ([TAILOR, "batch", str(work / f"in-{size}"), "--job", str(JOB), "--out", str(work / f"bout-{tag}"),
+                         "--workers", str(workers), "--quiet"], {**data, "TAILOR_CACHE_DIR": str(work / f"bcache-{tag}")})
+
+            by_workers, bare = alternate_all(2 * options.batch_rounds, batch, work)
+            for workers in (1, 2):
+                show(f"tailor batch, {size} items, {workers} worker{'s' if workers > 1 else ''}", by_workers[workers - 1], bare)
     by = {name: case for name, case, _ in rows}
-    cold = by.get("tailor run, cold")
+    cold_ms = by.get("tailor run, cold")
     for name in ("tailor run, cached (a repeat)", "tailor run, cached, full path"):
-        if cold and name in by:
-            print(f"  {name.removeprefix('tailor run, ')} / cold run: {by[name] / cold:.2f}")
+        if cold_ms and name in by:
+            print(f"  {name.removeprefix('tailor run, ')} / cold run: {by[name] / cold_ms:.2f}")
     for size in options.batch_sizes.split(","):
         one, two = by.get(f"tailor batch, {size} items, 1 worker"), by.get(f"tailor batch, {size} items, 2 workers")
         if one and two:
