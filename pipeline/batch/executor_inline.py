@@ -155,7 +155,8 @@ class InlineExecutor:
         except _Interrupted:
             pass
         except BaseException:
-            if self._clock.fired is None:
+            if self._clock.fired is None:  # a second Ctrl-C, a bug in the runner: nothing of this item may go on
+                self._discard()
                 raise
         if self._clock.fired is None:
             return result, said

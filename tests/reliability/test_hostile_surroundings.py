@@ -285,6 +285,23 @@ def test_a_signal_ends_a_batch_at_once_whatever_an_item_is_doing(env: dict[str, 
 
 
 @pytest.mark.slow
+def test_a_second_ctrl_c_ends_a_batch_at_once_without_a_traceback(env: dict[str, str], tmp_path: Path,
+                                                                  slow_folder: tuple[Path, Path]) -> None:
+    folder, _ = slow_folder
+    process = cli_process(["batch", folder, "--job", JOB, "--out", tmp_path / "out", "--workers", "1", "--quiet", "--no-cache",
+                           "--config", tmp_path / "raised.yaml"], env, tmp_path)
+    time.sleep(3.0)  # inside the huge item
+    sent = time.monotonic()
+    process.send_signal(signal.SIGINT)
+    time.sleep(0.1)
+    process.send_signal(signal.SIGINT)  # the second: do not wait even the stop's grace
+    _, err = process.communicate(timeout=60)
+    assert process.returncode == 130, err
+    assert time.monotonic() - sent < 5.0
+    assert "Traceback" not in err
+
+
+@pytest.mark.slow
 def test_workers_die_with_their_parent(env: dict[str, str], tmp_path: Path) -> None:
     folder, _ = _slow_folder(tmp_path, pool=True)
     process = subprocess.Popen([sys.executable, "-m", "tailor.cli", "batch", str(folder), "--job", str(JOB), "--out",
