@@ -261,17 +261,24 @@ def extend_edits(doc: SourceDocument, blocks: Layout, profile: ResumeProfile, jo
     return edits
 
 
+# The years are the whole years the resume's dates cover, all roles together: they are said of
+# the work, never of the skills. ("HR Business Partner with 10+ years of experience in Logistics"
+# read as ten years of logistics from a resume with 7 years of HR that mentions logistics once.)
 _TEMPLATES = {
-    "neutral": ("{title} with {years}+ years of experience in {skills}.", "{title} experienced in {skills}."),
-    "confident": ("{title} bringing {years}+ years of hands-on experience with {skills}.",
+    "neutral": ("{title} with {years}+ years of work experience; skills include {skills}.",
+                "{title} experienced in {skills}."),
+    "confident": ("{title} with {years}+ years of work experience and hands-on skills in {skills}.",
                   "{title} with hands-on experience in {skills}."),
-    "formal": ("{title} with {years}+ years of professional experience, including {skills}.",
+    "formal": ("{title} with {years}+ years of professional experience; skills include {skills}.",
                "{title} with professional experience in {skills}."),
 }
 
 
 def summary_sentence(doc: SourceDocument, profile: ResumeProfile, job: JobProfile, tone: str) -> tuple[str, str]:
     """(sentence, evidence): the resume's latest title, the whole years its dates cover, its matched skills.
+
+    The years are the work's, stated apart from the skills: the dates say how long the
+    person worked, not how long they used any one skill.
 
     Empty when the title is not written in the resume as such (a parse of a messy
     header is not a fact to state) or no job skill is evidenced.

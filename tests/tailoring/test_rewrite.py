@@ -6,6 +6,8 @@ the tailored text is the source's own text with a few listed edits.
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from tailor.pipeline.readers import read_job, read_resume
@@ -61,6 +63,19 @@ def test_summary_is_inserted_only_where_there_is_none(taxonomy: Taxonomy) -> Non
     _, kept = tailor_doc(document(TIDY_RESUME), BACKEND_JOB, taxonomy)
     assert not [e for e in kept.edits if e.kind == "summary"]
     assert "## Summary\nBackend engineer who builds reliable services.\n" in kept.text
+
+
+@pytest.mark.parametrize("tone", ["neutral", "confident", "formal"])
+def test_the_summary_never_says_the_years_of_the_work_are_years_of_a_skill(taxonomy: Taxonomy, tone: str) -> None:
+    # Issue 15's note: "HR Business Partner with 10+ years of experience in Logistics." from a resume
+    # whose dates cover ten years of work, seven of them HR, with logistics named once.
+    without = TIDY_RESUME.replace("## Summary\nBackend engineer who builds reliable services.\n\n", "")
+    _, result = tailor_doc(document(without), BACKEND_JOB, taxonomy, RewriteOptions(tone=tone))  # type: ignore[arg-type]
+    summary = next(e for e in result.edits if e.kind == "summary").after
+    assert re.search(r"\d+\+ years of (work|professional) experience(; skills include| and hands-on skills in) ", summary), summary
+    for tied in ("experience in ", "experience with ", "experience, including "):  # years said of the skills
+        assert tied not in summary, summary
+    assert "Python" in summary
 
 
 def test_overlapping_edits_are_refused(taxonomy: Taxonomy) -> None:
